@@ -1,0 +1,41 @@
+// tinylm/prng.hpp - the one pseudo-random generator of every target.
+//
+// Contract: xorshift32 with shifts (13, 17, 5) (Marsaglia 2003). State is a
+// non-zero uint32; seed 0 is replaced by 0x9E3779B9 so that every 32-bit
+// seed is valid. next() advances the state once and returns it.
+// next_byte() is the high byte of next(): the top bits are the best mixed.
+// below(n) maps one draw to [0, n) without division: (next() * n) >> 32.
+// A seed gives the same sequence on every target (compile time, host, 6502,
+// Z80). Cost on a 6502: one step is about 40 byte operations.
+#pragma once
+
+#include <cstdint>
+
+namespace tinylm {
+
+struct xorshift32 {
+  std::uint32_t state;
+
+  static constexpr std::uint32_t zero_seed_replacement = 0x9E3779B9u;
+
+  constexpr explicit xorshift32(std::uint32_t seed) noexcept
+      : state(seed != 0 ? seed : zero_seed_replacement) {}
+
+  constexpr std::uint32_t next() noexcept {
+    std::uint32_t x = state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    state = x;
+    return x;
+  }
+
+  constexpr std::uint8_t next_byte() noexcept { return static_cast<std::uint8_t>(next() >> 24); }
+
+  // Uniform in [0, n) for 1 <= n <= 2^32 - 1; n == 0 returns 0.
+  constexpr std::uint32_t below(std::uint32_t n) noexcept {
+    return static_cast<std::uint32_t>((std::uint64_t{next()} * n) >> 32);
+  }
+};
+
+}  // namespace tinylm
