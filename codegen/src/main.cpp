@@ -1,0 +1,156 @@
+// tinylm-gen: builds tinylm models and writes them out as model files and
+// C++ headers. Run `tinylm-gen --help` or `tinylm-gen <command> --help`.
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "corpus.hpp"
+#include "emit_header.hpp"
+#include "error.hpp"
+#include "model_file.hpp"
+#include "ngram_builder.hpp"
+#include "progress.hpp"
+
+namespace gen = tinylm::gen;
+
+namespace {
+
+// "32768", "32K", "32KB", "1M": bytes.
+std::size_t parse_bytes(const std::string& text) {
+  std::size_t used = 0;
+  unsigned long long v = 0;
+  try {
+    v = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    throw gen::error(fmt::format("--budget '{}' is not a size (examples: 8192, 8K, 32KB, 1M)", text));
+  }
+  std::string unit = text.substr(used);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (unit == "K" || unit == "KB" || unit == "KIB") v *= 1024;
+  else if (unit == "M" || unit == "MB" || unit == "MIB") v *= 1024 * 1024;
+  else if (!unit.empty() && unit != "B")
+    throw gen::error(fmt::format("--budget '{}' has an unknown unit '{}' (use K or M)", text, unit));
+  return static_cast<std::size_t>(v);
+}
+
+gen::records parse_records(const std::string& s) { return s == "file" ? gen::records::file : gen::records::line; }
+
+std::string base_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "tinylm-gen: builds tiny integer language models and writes them as model files (safetensors)\n"
+      "and as C++ headers in which the model is a constexpr type."};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show the help of every command");
+
+  // ---- ngram ---------------------------------------------------------------
+  auto* ngram = app.add_subcommand("ngram", "Build a byte n-gram model (interpolated Kneser-Ney) from a corpus");
+  std::string corpus_path, output, name, ns = "tinylm::zoo", budget_text = "0", records_text = "line";
+  gen::ngram_options opts;
+  unsigned end_byte = 0;
+  bool quiet = false;
+  ngram->add_option("--corpus", corpus_path, "Training text (records: one per line)")->required();
+  ngram->add_option("--order", opts.order, "Model order N: contexts of up to N-1 bytes (1-7)")
+      ->default_val(6)
+      ->check(CLI::Range(1, tinylm::ngram::max_order));
+  ngram->add_option("--budget", budget_text, "Largest table size in bytes (8192, 32K, 256K; 0 = no pruning)")
+      ->default_val("0");
+  ngram->add_option("--seed", opts.seed, "The model's default sampling seed")->default_val(1);
+  ngram->add_option("--end-byte", end_byte, "Byte that marks the end of a record (0-255)")
+      ->default_val(0)
+      ->check(CLI::Range(0, 255));
+  ngram->add_option("--records", records_text, "What a record is: line or file")
+      ->default_val("line")
+      ->check(CLI::IsMember({"line", "file"}));
+  ngram->add_option("-o,--output", output, "Output path prefix: writes PREFIX.safetensors and PREFIX.hpp")->required();
+  ngram->add_option("--name", name, "C++ type name of the model (default: the output's base name)");
+  ngram->add_option("--namespace", ns, "C++ namespace of the model type")->default_val("tinylm::zoo");
+  ngram->add_flag("-q,--quiet", quiet, "No progress lines");
+
+  // ---- eval ----------------------------------------------------------------
+  auto* eval = app.add_subcommand("eval", "Bits per character of a model on a held-out text");
+  std::string model_path, text_path;
+  eval->add_option("--model", model_path, "Model file (.safetensors)")->required();
+  eval->add_option("--text", text_path, "Held-out text")->required();
+  eval->add_option("--records", records_text, "What a record is: line or file")
+      ->default_val("line")
+      ->check(CLI::IsMember({"line", "file"}));
+
+  // ---- generate ------------------------------------------------------------
+  auto* generate = app.add_subcommand("generate", "Generate text from a model file after a prompt");
+  std::string prompt;
+  long long seed = -1;
+  std::size_t max_length = 128;
+  generate->add_option("--model", model_path, "Model file (.safetensors)")->required();
+  generate->add_option("--prompt", prompt, "Prompt (any bytes; may be empty)")->default_val("");
+  generate->add_option("--seed", seed, "Sampling seed (default: the model's)")->check(CLI::Range(0LL, 0xFFFFFFFFLL));
+  generate->add_option("--max-length", max_length, "Most bytes to generate (1-4096)")
+      ->default_val(128)
+      ->check(CLI::Range(1, 4096));
+
+  // ---- header --------------------------------------------------------------
+  auto* header = app.add_subcommand("header", "Write the C++ header of a model file");
+  header->add_option("--model", model_path, "Model file (.safetensors)")->required();
+  header->add_option("-o,--output", output, "Header to write (.hpp)")->required();
+  header->add_option("--name", name, "C++ type name (default: the header's base name)");
+  header->add_option("--namespace", ns, "C++ namespace of the model type")->default_val("tinylm::zoo");
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (ngram->parsed()) {
+      opts.budget = parse_bytes(budget_text);
+      opts.end_byte = static_cast<std::uint8_t>(end_byte);
+      if (name.empty()) name = base_name(output);
+      if (!gen::is_identifier(name))
+        throw gen::error(fmt::format("model name '{}' is not a C++ identifier (set --name)", name));
+      gen::progress log(!quiet);
+      log.begin(fmt::format("reading corpus '{}'", corpus_path));
+      const gen::corpus text = gen::read_corpus(corpus_path, parse_records(records_text), opts.end_byte);
+      log.end(fmt::format("{} bytes, {} records", text.bytes, text.items.size()));
+      gen::ngram_tables model = gen::build_ngram(text, opts, log);
+      const std::string command = fmt::format(
+          "tinylm-gen ngram --corpus {} --order {} --budget {} --seed {} --end-byte {} --records {} -o {} --name {} "
+          "--namespace {}",
+          base_name(corpus_path), opts.order, opts.budget, opts.seed, end_byte, records_text, base_name(output), name,
+          ns);
+      gen::write_model_file(output + ".safetensors", model);
+      gen::write_text_file(output + ".hpp", gen::ngram_header(model, name, ns, command));
+      fmt::print(stderr, "tinylm-gen: wrote {0}.safetensors and {0}.hpp ({1} bytes of tables, order {2})\n", output,
+                 tinylm::ngram::storage_bytes(model.view()), model.order);
+    } else if (eval->parsed()) {
+      const gen::ngram_tables model = gen::read_model_file(model_path);
+      const gen::corpus text = gen::read_corpus(text_path, parse_records(records_text), model.end_byte, "text");
+      const gen::eval_result r = gen::evaluate(model.view(), text);
+      fmt::print("{:.4f} bits per character over {} characters ({} bytes of tables)\n", r.bits_per_char(),
+                 r.predicted, tinylm::ngram::storage_bytes(model.view()));
+    } else if (generate->parsed()) {
+      const gen::ngram_tables model = gen::read_model_file(model_path);
+      const std::uint32_t s = seed < 0 ? model.default_seed : static_cast<std::uint32_t>(seed);
+      const auto out = tinylm::ngram::generate<4096>(model.view(), prompt, s, max_length);
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      std::fputc('\n', stdout);
+    } else if (header->parsed()) {
+      const gen::ngram_tables model = gen::read_model_file(model_path);
+      if (name.empty()) name = std::filesystem::path(output).stem().string();
+      if (!gen::is_identifier(name))
+        throw gen::error(fmt::format("model name '{}' is not a C++ identifier (set --name)", name));
+      const std::string command = fmt::format("tinylm-gen header --model {} -o {} --name {} --namespace {}",
+                                              base_name(model_path), base_name(output), name, ns);
+      gen::write_text_file(output, gen::ngram_header(model, name, ns, command));
+    }
+  } catch (const gen::error& e) {
+    fmt::print(stderr, "tinylm-gen: error: {}\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "tinylm-gen: error: out of memory\n");
+    return 1;
+  }
+  return 0;
+}
