@@ -124,8 +124,15 @@ constexpr std::uint32_t find_context(const model_view& m, const history& h, int 
   return i == not_found ? not_found : m.node_base(k) + i;
 }
 
+// A source of uniform bytes: xorshift32, or a scripted sequence in tests.
+template <class R>
+concept byte_source = requires(R& r) {
+  { r.next_byte() } -> std::convertible_to<std::uint8_t>;
+};
+
 // One byte by the sampling rule above.
-constexpr std::uint8_t sample_next(const model_view& m, const history& h, xorshift32& rng) noexcept {
+template <byte_source Rng>
+constexpr std::uint8_t sample_next(const model_view& m, const history& h, Rng& rng) noexcept {
   for (int k = m.order - 1; k >= 0; --k) {
     const std::uint32_t node = find_context(m, h, k);
     if (node == not_found) continue;
