@@ -1,0 +1,167 @@
+// tinylm/matvec_int2.hpp - y = W x for packed 2-bit weights {-2,-1,0,+1}.
+//
+// Weight format (Z80-uLM style): four weights per byte, 2-bit codes
+//   0b00 -> 0, 0b01 -> +1, 0b10 -> -2, 0b11 -> -1
+// (the code is the weight in 2-bit two's complement: w = (code ^ 2) - 2).
+// Column j of a row sits at bits 2*(j%4) .. 2*(j%4)+1 of byte j/4 of that
+// row (least significant pair first). Every row is padded to whole bytes:
+// row stride = int2_row_bytes(cols) = (cols + 3) / 4. Padding bits are
+// ignored (they may hold anything); pack_int2 writes them as 0.
+//
+// Contract (identical to matvec_int8.hpp except for the weight decoding)
+//   y[i] = saturate_i16(rounding_shift_right(acc_i, shift))
+//   acc_i = bias[i] + sum_{j < cols} w(i, j) * x[j]              (mod 2^32)
+//   x int16 (normally Q8.8), bias int32 in accumulator units or nullptr (0),
+//   int32 accumulator built with wrapping_mac, shift 0..31 with the one
+//   rounding rule (round half up), y int16 saturated; y must not alias x.
+// Overflow: |w * x| <= 2 * 32768 = 2^16, so with bias == 0 the accumulator
+//   cannot wrap for cols <= 32767; beyond that it wraps (defined).
+// The weights are decoded inside the loop, never expanded in RAM (the host
+// fast path decodes 64 at a time into a 64-byte stack buffer, no more).
+// Paths (principle 7), all bit-identical:
+//   matvec_int2_reference  plain per-column decode; used at compile time;
+//   matvec_int2_fast       run time: 16 bytes (64 weights) at a time decoded
+//                          through a 256-entry table built at compile time
+//                          into a 64-byte stack buffer, then a vectorisable
+//                          dot product;
+//   matvec_int2            dispatches on std::is_constant_evaluated().
+// Cost on an 8-bit target: no multiplier needed - per weight a 2-bit
+//   decode (two shifts) and then nothing (0), add x (+1), subtract x (-1)
+//   or subtract 2x (-2) on a 32-bit accumulator (a 24-bit one gives the
+//   same bits when |bias| + 2^16 * cols < 2^23); an emitter may skip an
+//   all-zero byte (four columns) at once.
+//   ROM: rows * (cols+3)/4 bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+#include "fixed_point.hpp"
+
+namespace tinylm {
+
+// Bytes per packed row.
+constexpr std::size_t int2_row_bytes(std::size_t cols) noexcept { return (cols + 3) / 4; }
+
+// Weight of a 2-bit code (only the low two bits of `code` are used).
+constexpr std::int32_t int2_decode(unsigned code) noexcept {
+  return static_cast<std::int32_t>((code & 3u) ^ 2u) - 2;
+}
+
+// Weight of column j in a packed row.
+constexpr std::int32_t int2_weight(const std::uint8_t* row, std::size_t j) noexcept {
+  return int2_decode(static_cast<unsigned>(row[j / 4]) >> (2 * (j % 4)));
+}
+
+// Packs rows x cols weights (row-major int8 values in {-2,-1,0,1}) into
+// rows * int2_row_bytes(cols) bytes at `out`; padding bits are 0. A value
+// outside the set is reduced modulo 4 (two's complement low bits: 2 packs as
+// -2, -3 as +1) - callers should not rely on that.
+constexpr void pack_int2(const std::int8_t* w, std::size_t rows, std::size_t cols,
+                         std::uint8_t* out) noexcept {
+  const std::size_t stride = int2_row_bytes(cols);
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t b = 0; b < stride; ++b) out[i * stride + b] = 0;
+    for (std::size_t j = 0; j < cols; ++j) {
+      const unsigned code = static_cast<unsigned>(w[i * cols + j]) & 3u;
+      std::uint8_t& byte = out[i * stride + j / 4];
+      byte = static_cast<std::uint8_t>(byte | (code << (2 * (j % 4))));
+    }
+  }
+}
+
+// The plain path: used at compile time, and the definition of the result.
+constexpr void matvec_int2_reference(const std::uint8_t* W, const std::int16_t* x,
+                                     const std::int32_t* bias, std::int16_t* y, std::size_t rows,
+                                     std::size_t cols, int shift) noexcept {
+  const std::size_t stride = int2_row_bytes(cols);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::uint8_t* row = W + i * stride;
+    std::int32_t acc = bias != nullptr ? bias[i] : 0;
+    for (std::size_t j = 0; j < cols; ++j) acc = wrapping_mac(acc, int2_weight(row, j), x[j]);
+    y[i] = saturate_i16(rounding_shift_right(acc, shift));
+  }
+}
+
+namespace detail {
+
+// The four weights of every byte value, built at compile time.
+struct int2_byte_table {
+  std::int8_t w[256][4];
+};
+
+constexpr int2_byte_table make_int2_byte_table() noexcept {
+  int2_byte_table t{};
+  for (unsigned b = 0; b < 256; ++b)
+    for (unsigned k = 0; k < 4; ++k)
+      t.w[b][k] = static_cast<std::int8_t>(int2_decode(b >> (2 * k)));
+  return t;
+}
+
+inline constexpr int2_byte_table int2_table = make_int2_byte_table();
+
+}  // namespace detail
+
+// The run-time path: the row is decoded 64 columns (16 bytes) at a time
+// through the byte table into a small buffer on the stack, and each chunk's
+// dot product is a plain loop the compiler vectorises (a chunk's sum is at
+// most 64 * 2^16 in magnitude, so it is exact in int32); the last partial
+// chunk and the padding of the last byte are handled column by column.
+// Bit-identical to matvec_int2_reference: the sums are modulo 2^32, so the
+// order of the additions does not matter.
+constexpr void matvec_int2_fast(const std::uint8_t* W, const std::int16_t* x,
+                                const std::int32_t* bias, std::int16_t* y, std::size_t rows,
+                                std::size_t cols, int shift) noexcept {
+  constexpr std::size_t chunk_bytes = 16;
+  constexpr std::size_t chunk_cols = 4 * chunk_bytes;
+  const std::size_t stride = int2_row_bytes(cols);
+  const std::size_t chunks = cols / chunk_cols;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::uint8_t* row = W + i * stride;
+    std::int32_t acc = bias != nullptr ? bias[i] : 0;
+    for (std::size_t c = 0; c < chunks; ++c) {
+      std::int8_t w[chunk_cols]{};
+      for (std::size_t b = 0; b < chunk_bytes; ++b) {
+        const std::int8_t* t = detail::int2_table.w[row[c * chunk_bytes + b]];
+        w[4 * b + 0] = t[0];
+        w[4 * b + 1] = t[1];
+        w[4 * b + 2] = t[2];
+        w[4 * b + 3] = t[3];
+      }
+      const std::int16_t* xp = x + c * chunk_cols;
+      std::int32_t sum = 0;
+      for (std::size_t j = 0; j < chunk_cols; ++j) sum += w[j] * xp[j];
+      acc = wrapping_add(acc, sum);
+    }
+    for (std::size_t j = chunks * chunk_cols; j < cols; ++j)
+      acc = wrapping_mac(acc, detail::int2_table.w[row[j / 4]][j % 4], x[j]);
+    y[i] = saturate_i16(rounding_shift_right(acc, shift));
+  }
+}
+
+// The public kernel.
+constexpr void matvec_int2(const std::uint8_t* W, const std::int16_t* x, const std::int32_t* bias,
+                           std::int16_t* y, std::size_t rows, std::size_t cols,
+                           int shift) noexcept {
+  if (std::is_constant_evaluated()) {
+    matvec_int2_reference(W, x, bias, y, rows, cols, shift);
+  } else {
+    matvec_int2_fast(W, x, bias, y, rows, cols, shift);
+  }
+}
+
+// Span form: rows = y.size(), cols = x.size(); W must hold
+// rows * int2_row_bytes(cols) bytes and bias 0 or rows values (anything
+// else: nothing is written).
+constexpr void matvec_int2(std::span<const std::uint8_t> W, std::span<const std::int16_t> x,
+                           std::span<const std::int32_t> bias, std::span<std::int16_t> y,
+                           int shift) noexcept {
+  if (W.size() != y.size() * int2_row_bytes(x.size())) return;
+  if (!bias.empty() && bias.size() != y.size()) return;
+  matvec_int2(W.data(), x.data(), bias.empty() ? nullptr : bias.data(), y.data(), y.size(),
+              x.size(), shift);
+}
+
+}  // namespace tinylm
