@@ -4,7 +4,8 @@
 // non-zero uint32; seed 0 is replaced by 0x9E3779B9 so that every 32-bit
 // seed is valid. next() advances the state once and returns it.
 // next_byte() is the high byte of next(): the top bits are the best mixed.
-// below(n) maps one draw to [0, n) without division: (next() * n) >> 32.
+// below(n) maps one draw to [0, n) without division: (next() * n) >> 32
+// (multiply-shift: each value has probability within n / 2^32 of 1/n).
 // A seed gives the same sequence on every target (compile time, host, 6502,
 // Z80). Cost on a 6502: one step is about 40 byte operations.
 #pragma once
@@ -32,7 +33,7 @@ struct xorshift32 {
 
   constexpr std::uint8_t next_byte() noexcept { return static_cast<std::uint8_t>(next() >> 24); }
 
-  // Uniform in [0, n) for 1 <= n <= 2^32 - 1; n == 0 returns 0.
+  // In [0, n) for 1 <= n <= 2^32 - 1 (multiply-shift, bias <= n / 2^32); n == 0 returns 0.
   constexpr std::uint32_t below(std::uint32_t n) noexcept {
     return static_cast<std::uint32_t>((std::uint64_t{next()} * n) >> 32);
   }
