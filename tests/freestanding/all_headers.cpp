@@ -1,0 +1,35 @@
+// Every tinylm header, every kernel instantiated for run time, compiled with
+// -mgeneral-regs-only -fno-exceptions -fno-rtti (g++, x86-64): any floating
+// point, exception or RTTI use in the library is a compile error here.
+#include <tinylm/exp_table.hpp>
+#include <tinylm/fixed_point.hpp>
+#include <tinylm/fixed_string.hpp>
+#include <tinylm/isqrt.hpp>
+#include <tinylm/matvec_int2.hpp>
+#include <tinylm/matvec_int8.hpp>
+#include <tinylm/model.hpp>
+#include <tinylm/ngram.hpp>
+#include <tinylm/ngram_lookup.hpp>
+#include <tinylm/prng.hpp>
+#include <tinylm/rmsnorm.hpp>
+#include <tinylm/sampling.hpp>
+#include <tinylm/softmax.hpp>
+#include <tinylm/trigram_hash.hpp>
+#include <tinylm/zoo/sayings.hpp>
+
+int tinylm_float_free_check(const char* text, unsigned n, unsigned seed, std::int16_t* io) {
+  auto reply = tinylm::reply<tinylm::zoo::sayings>(std::string_view(text, n), seed);
+  std::int8_t w8[16] = {};
+  std::uint8_t w2[4] = {};
+  std::int16_t y[4] = {};
+  tinylm::matvec_int8(w8, io, nullptr, y, 4, 4, 3);
+  tinylm::matvec_int2(w2, io, nullptr, y, 4, 4, 3);
+  std::uint16_t weights[4] = {};
+  tinylm::softmax_q15(io, 4, 256, weights);
+  tinylm::rmsnorm(io, nullptr, y, 4);
+  std::uint8_t buckets[128] = {};
+  tinylm::trigram_hash(text, n, buckets, 128);
+  tinylm::xorshift32 rng(seed);
+  return static_cast<int>(reply.size() + tinylm::argmax(io, 4) + tinylm::sample_top_k(io, 4, 256, 2, rng) +
+                          tinylm::isqrt32(seed) + weights[0] + buckets[0] + y[0]);
+}
