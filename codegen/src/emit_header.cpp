@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "error.hpp"
 
@@ -54,7 +56,14 @@ bool is_identifier(const std::string& s) {
 std::string ngram_header(const ngram_tables& m, const std::string& name, const std::string& ns,
                          const std::string& command) {
   std::string meta;
-  for (const auto& [k, v] : m.metadata) meta += fmt::format("//   {}: {}\n", k, v);
+  for (const auto& [k, v] : m.metadata) {
+    // Structural keys are in the code itself; metadata values are one line.
+    if (k == "format" || k == "format_version" || k == "order" || k == "end_byte" || k == "default_seed") continue;
+    std::string value = v;
+    for (char& c : value)
+      if (c == '\n' || c == '\r') c = ' ';
+    meta += fmt::format("//   {}: {}\n", k, value);
+  }
   std::string counts;
   for (std::size_t k = 0; k < m.node_count.size(); ++k) counts += fmt::format("{}{}", k ? ", " : "", m.node_count[k]);
   return fmt::format(
@@ -95,7 +104,7 @@ std::string ngram_header(const ngram_tables& m, const std::string& name, const s
 
 void write_text_file(const std::string& path, const std::string& text) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) throw error(fmt::format("cannot write '{}'", path));
+  if (f == nullptr) throw error(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
   const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
   if (std::fclose(f) != 0 || !ok) throw error(fmt::format("cannot write '{}'", path));
 }

@@ -3,9 +3,11 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "corpus.hpp"
 #include "emit_header.hpp"
@@ -18,22 +20,42 @@ namespace gen = tinylm::gen;
 
 namespace {
 
-// "32768", "32K", "32KB", "1M": bytes.
+// "32768", "32K", "32KB", "1M": bytes. Digits first, no sign, no spaces, and
+// no value that overflows.
 std::size_t parse_bytes(const std::string& text) {
-  std::size_t used = 0;
-  unsigned long long v = 0;
-  try {
-    v = std::stoull(text, &used);
-  } catch (const std::exception&) {
-    throw gen::error(fmt::format("--budget '{}' is not a size (examples: 8192, 8K, 32KB, 1M)", text));
-  }
-  std::string unit = text.substr(used);
+  const auto bad = [&] {
+    return gen::error(fmt::format("--budget '{}' is not a size (examples: 0, 8192, 8K, 32KB, 1M)", text));
+  };
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])) != 0) ++digits;
+  if (digits == 0 || digits > 15) throw bad();
+  std::uint64_t v = std::stoull(text.substr(0, digits));
+  std::string unit = text.substr(digits);
   for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (unit == "K" || unit == "KB" || unit == "KIB") v *= 1024;
-  else if (unit == "M" || unit == "MB" || unit == "MIB") v *= 1024 * 1024;
+  std::uint64_t unit_bytes = 1;
+  if (unit == "K" || unit == "KB" || unit == "KIB") unit_bytes = 1024;
+  else if (unit == "M" || unit == "MB" || unit == "MIB") unit_bytes = 1024 * 1024;
   else if (!unit.empty() && unit != "B")
     throw gen::error(fmt::format("--budget '{}' has an unknown unit '{}' (use K or M)", text, unit));
-  return static_cast<std::size_t>(v);
+  constexpr std::uint64_t largest = std::uint64_t{1} << 40;
+  if (v > largest / unit_bytes) throw gen::error(fmt::format("--budget '{}' is larger than 1 TiB", text));
+  return static_cast<std::size_t>(v * unit_bytes);
+}
+
+// "--opt=" with an empty value is split into "--opt" "" so that the parser
+// does not take the next argument as its value.
+std::vector<std::string> split_empty_assignments(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = argc - 1; i >= 1; --i) {  // CLI11 takes arguments in reverse order
+    std::string a = argv[i];
+    if (a.size() > 3 && a.compare(0, 2, "--") == 0 && a.back() == '=' && a.find('=') == a.size() - 1) {
+      args.emplace_back("");
+      args.push_back(a.substr(0, a.size() - 1));
+    } else {
+      args.push_back(std::move(a));
+    }
+  }
+  return args;
 }
 
 gen::records parse_records(const std::string& s) { return s == "file" ? gen::records::file : gen::records::line; }
@@ -101,7 +123,17 @@ int main(int argc, char** argv) {
   header->add_option("--name", name, "C++ type name (default: the header's base name)");
   header->add_option("--namespace", ns, "C++ namespace of the model type")->default_val("tinylm::zoo");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    std::vector<std::string> args = split_empty_assignments(argc, argv);
+    app.parse(args);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "tinylm-gen: error: {}\nRun 'tinylm-gen --help' or 'tinylm-gen <command> --help'.\n", e.what());
+    return 2;
+  }
 
   try {
     if (ngram->parsed()) {
@@ -120,8 +152,21 @@ int main(int argc, char** argv) {
           "--namespace {}",
           base_name(corpus_path), opts.order, opts.budget, opts.seed, end_byte, records_text, base_name(output), name,
           ns);
-      gen::write_model_file(output + ".safetensors", model);
-      gen::write_text_file(output + ".hpp", gen::ngram_header(model, name, ns, command));
+      // Both files or neither: write to temporary names, then rename.
+      const std::string header_text = gen::ngram_header(model, name, ns, command);
+      const std::string tmp_model = output + ".safetensors.tmp", tmp_header = output + ".hpp.tmp";
+      try {
+        gen::write_model_file(tmp_model, model);
+        gen::write_text_file(tmp_header, header_text);
+        std::filesystem::rename(tmp_model, output + ".safetensors");
+        std::filesystem::rename(tmp_header, output + ".hpp");
+      } catch (const std::exception& e) {
+        std::error_code ignore;
+        std::filesystem::remove(tmp_model, ignore);
+        std::filesystem::remove(tmp_header, ignore);
+        if (dynamic_cast<const gen::error*>(&e) != nullptr) throw;
+        throw gen::error(fmt::format("cannot write '{}.safetensors' and '{}.hpp': {}", output, output, e.what()));
+      }
       fmt::print(stderr, "tinylm-gen: wrote {0}.safetensors and {0}.hpp ({1} bytes of tables, order {2})\n", output,
                  tinylm::ngram::storage_bytes(model.view()), model.order);
     } else if (eval->parsed()) {

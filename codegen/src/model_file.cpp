@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "corpus.hpp"
@@ -58,7 +60,7 @@ void write_model_file(const std::string& path, const ngram_tables& m) {
   file.insert(file.end(), data.begin(), data.end());
 
   std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) throw error(fmt::format("cannot write model file '{}'", path));
+  if (f == nullptr) throw error(fmt::format("cannot write model file '{}': {}", path, std::strerror(errno)));
   const bool ok = std::fwrite(file.data(), 1, file.size(), f) == file.size();
   if (std::fclose(f) != 0 || !ok) throw error(fmt::format("cannot write model file '{}'", path));
 }

@@ -227,11 +227,15 @@ constexpr const char* validate(const model_view& m) noexcept {
     return "missing table";
   const std::uint32_t nodes = m.total_nodes();
   if (m.first_entry[0] != 0) return "first_entry must start at 0";
+  // Offsets first, so that no entry is read before its range is known to lie
+  // inside [0, total_entries()).
+  for (std::uint32_t i = 0; i < nodes; ++i) {
+    if (m.first_entry[i + 1] < m.first_entry[i]) return "first_entry is not ascending";
+    if (m.first_entry[i + 1] - m.first_entry[i] > 255) return "a node has more than 255 entries";
+  }
   for (std::uint32_t i = 0; i < nodes; ++i) {
     const std::uint32_t b = m.first_entry[i];
     const std::uint32_t e = m.first_entry[i + 1];
-    if (e < b) return "first_entry is not ascending";
-    if (e - b > 255) return "a node has more than 255 entries";
     unsigned sum = 0;
     for (std::uint32_t j = b; j < e; ++j) {
       if (m.entry_weight[j] == 0) return "an entry has weight 0";

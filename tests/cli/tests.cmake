@@ -138,16 +138,13 @@ tinylm_cli_test(ngram.budget_not_a_size SETUP corpus=corpus.txt
 tinylm_cli_test(ngram.budget_too_large SETUP corpus=corpus.txt
   ARGS ngram --corpus corpus.txt --budget 99999999999999999999 -o out EXIT 1 ${no_output}
   STDERR "--budget '99999999999999999999' is not a size")
-# Accepted today, and should not be: stoull wraps "-5" to 2^64-5 bytes, and
-# 16777216M overflows to 0 bytes (= no pruning). Reported; enable when fixed.
+# A sign and an overflowing size are refused (they used to wrap to "no pruning").
 tinylm_cli_test(ngram.budget_negative SETUP corpus=corpus.txt
   ARGS ngram --corpus corpus.txt --budget -5 -o out EXIT nonzero ${no_output}
-  STDERR "--budget"
-  DISABLED "tinylm-gen accepts a negative --budget")
+  STDERR "--budget")
 tinylm_cli_test(ngram.budget_overflow SETUP corpus=corpus.txt
   ARGS ngram --corpus corpus.txt --budget 17592186044416M --order 2 -o out EXIT nonzero ${no_output}
-  STDERR "--budget"
-  DISABLED "tinylm-gen wraps a --budget that overflows 64 bits")
+  STDERR "--budget")
 tinylm_cli_test(ngram.order_0 SETUP corpus=corpus.txt
   ARGS ngram --corpus corpus.txt --order 0 -o out EXIT nonzero ${no_output}
   STDERR "--order: Value 0 not in range 1 to 7")
@@ -267,13 +264,10 @@ if(TINYLM_VALGRIND)
   tinylm_cli_memcheck_case(keys_unsorted "${corrupt}keys of a table are not strictly ascending" EDIT fill keys 7)
   tinylm_cli_memcheck_case(first_entry_not_ascending "${corrupt}first_entry is not ascending"
     EDIT poke-u32 first_entry 2 0)
-  # tinylm::ngram::validate reads entry_weight past its end when a node's
-  # range ends beyond first_entry.back() (include/tinylm/ngram.hpp, the loop
-  # over a node's entries): a heap-buffer-overflow that ASan and valgrind
-  # report. Reported; enable when fixed.
+  # validate() once read entry_weight past its end for a node whose range
+  # ended beyond first_entry.back(); valgrind must see no invalid read.
   tinylm_cli_memcheck_case(first_entry_past_entries "${corrupt}"
-    EDIT poke-u32 first_entry -2 last+1
-    DISABLED "validate() reads past entry_weight")
+    EDIT poke-u32 first_entry -2 last+1)
 endif()
 # The same file without valgrind: exit 1 and a message (passes today).
 tinylm_cli_test(model.first_entry_past_entries_tiny
@@ -292,11 +286,9 @@ tinylm_cli_test(generate.prompt_dash SETUP model=m.safetensors
   ARGS generate --model m.safetensors --prompt=--help STDOUT "\n$")
 tinylm_cli_test(generate.empty_prompt SETUP model=m.safetensors
   ARGS generate --model m.safetensors --prompt @EMPTY@ --max-length 16 STDOUT "^[^\n]+\n$")
-# `--prompt=` (empty, with '=') takes the NEXT argument as the prompt
-# (CLI11), so `--prompt= --max-length 16` fails. Reported; enable when fixed.
+# `--prompt=` (empty, with '=') is the empty prompt, not the next argument.
 tinylm_cli_test(generate.empty_prompt_equals SETUP model=m.safetensors
-  ARGS generate --model m.safetensors --prompt= --max-length 16 STDOUT "^[^\n]+\n$"
-  DISABLED "--prompt= swallows the next argument")
+  ARGS generate --model m.safetensors --prompt= --max-length 16 STDOUT "^[^\n]+\n$")
 tinylm_cli_test(generate.max_length_1 SETUP model=m.safetensors
   ARGS generate --model m.safetensors --prompt=Q: --max-length 1 STDOUT "^[^\n]?\n$")
 tinylm_cli_test(generate.max_length_0 SETUP model=m.safetensors
