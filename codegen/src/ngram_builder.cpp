@@ -103,6 +103,7 @@ struct node {
   std::vector<std::uint8_t> bytes;  // sorted by weight desc, byte asc
   std::vector<std::uint8_t> weights;
   std::vector<std::pair<std::uint8_t, std::uint32_t>> raw;  // raw corpus counts, for pruning
+  std::vector<std::pair<std::uint8_t, std::uint32_t>> kn;   // the counts it was estimated from
   double score = 0;                 // log-likelihood gain per storage byte
   bool kept = true;
 };
@@ -212,12 +213,14 @@ ngram_tables build_ngram(const corpus& text, const ngram_options& o, progress& l
   // 2. Nodes: quantised interpolated-KN distributions, one per context.
   log.begin("estimating and quantising (modified Kneser-Ney)");
   std::vector<std::vector<node>> tables(static_cast<std::size_t>(o.order));
+  std::vector<std::array<double, 4>> disc(static_cast<std::size_t>(o.order));
   for (int k = 0; k < o.order; ++k) {
     const auto& g = kn[static_cast<std::size_t>(k)];
     const auto& r = raw[static_cast<std::size_t>(k)];
     // The empty context is not discounted: its escape (to a uniform byte) is
     // the minimum 1/256, so text models rarely emit bytes never seen in training.
     const auto d = k == 0 ? std::array<double, 4>{0, 0, 0, 0} : discounts(g);
+    disc[static_cast<std::size_t>(k)] = d;
     std::size_t ri = 0;
     for (std::size_t i = 0; i < g.size();) {
       std::size_t j = i;
@@ -235,6 +238,7 @@ ngram_tables build_ngram(const corpus& text, const ngram_options& o, progress& l
         ++ri;
       }
       quantise(nd, counts, d);
+      nd.kn = counts;
       if (!nd.bytes.empty() || k == 0) tables[static_cast<std::size_t>(k)].push_back(std::move(nd));
       i = j;
     }
@@ -270,16 +274,36 @@ ngram_tables build_ngram(const corpus& text, const ngram_options& o, progress& l
         auto hp = h;  // the same history seen by the shorter contexts
         hp.length = k - 1;
         for (int b = 0; b < k - 1; ++b) hp.bytes[b] = h.bytes[b + 1];
-        int escape = 256;
-        for (auto w : nd.weights) escape -= w;
+        // Leave-one-out gain: each occurrence is scored by the distribution
+        // the context would have without it (the counts it was estimated
+        // from, one less), so contexts seen once or twice, which only
+        // memorise the corpus, gain little.
+        const auto& dk = disc[static_cast<std::size_t>(k)];
+        double total = 0, n1 = 0, n2 = 0, n3 = 0;
+        for (const auto& [b, c] : nd.kn) {
+          total += c;
+          (c == 1 ? n1 : c == 2 ? n2 : n3) += 1;
+        }
         double gain = 0;
-        for (const auto& [b, c] : nd.raw) {
+        for (const auto& [b, c_raw] : nd.raw) {
           const double p_parent = probability_value(tinylm::ngram::probability(parent, hp, b));
-          double w = 0;
-          for (std::size_t e = 0; e < nd.bytes.size(); ++e)
-            if (nd.bytes[e] == b) w = nd.weights[e];
-          const double p_with = w / 256.0 + escape / 256.0 * p_parent;
-          gain += c * std::log2(p_with / p_parent);
+          double c = 0;
+          for (const auto& [kb, kc] : nd.kn)
+            if (kb == b) c = kc;
+          double p_loo = p_parent;
+          if (c >= 1 && total > 1) {
+            const double c1 = c - 1;
+            double m1 = n1, m2 = n2, m3 = n3;  // type counts without this occurrence
+            (c == 1 ? m1 : c == 2 ? m2 : m3) -= 1;
+            if (c1 == 1) m1 += 1;
+            else if (c1 == 2) m2 += 1;
+            else if (c1 >= 3) m3 += 1;
+            const double t1 = total - 1;
+            const double own = std::max(0.0, c1 - dk[std::min<std::size_t>(static_cast<std::size_t>(c1), 3)]) / t1;
+            const double gamma = (dk[1] * m1 + dk[2] * m2 + dk[3] * m3) / t1;
+            p_loo = own + gamma * p_parent;
+          }
+          gain += c_raw * std::log2(std::max(p_loo, 1e-12) / p_parent);
         }
         nd.score = gain / static_cast<double>(node_cost(k, nd));
         order_of_removal.push_back({nd.score, k, i});

@@ -12,15 +12,17 @@
 using tinylm::zoo::sayings;
 
 // The default seed of the model (2026).
-static_assert(tinylm::reply<sayings>("Q: ") == "What is a lald.en Ack. W keepouse? A: Ryusheringudboaps, feeld.");
-static_assert(tinylm::reply<sayings>("The cat") == " plad whole pris gif. W keepouse? A: Ryusheringudboaps, feeld.");
+static_assert(tinylm::reply<sayings>("Q: ") ==
+              "What is a lald.en An's gat. It runeal phsubant. Torieseting, gatch. F and then written's red? A: Then "
+              "no amoll, a swriticoan fis");
+static_assert(tinylm::reply<sayings>("The cat") == " plas.");
 
 // Another seed, and the empty prompt (the start of a record).
-static_assert(tinylm::reply<sayings>("Q: ", 7) == "Whet in the huterne? A: O2i8c.");
-static_assert(tinylm::reply<sayings>("The cat", 7) == " fuireat clocns? A: Bl.");
+static_assert(tinylm::reply<sayings>("Q: ", 7) == "Whemines clocns? A: The oracle craitse.");
+static_assert(tinylm::reply<sayings>("The cat", 7) == " fuide warm essselectrosticoimpples whisme, aslms.");
 
 // A length limit: the first 16 bytes only.
-static_assert(tinylm::ngram::generate<sayings, 16>("", 2026) == "Q: Asidesiggin a");
+static_assert(tinylm::ngram::generate<sayings, 16>("", 2026) == "Q: A, one edggin");
 
 // The memory plan is a compile-time fact: a firmware author proves it fits.
 constexpr auto plan = tinylm::ngram::plan<sayings, 64>();
