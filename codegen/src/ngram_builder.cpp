@@ -39,6 +39,19 @@ struct counted {
   std::uint32_t count;
 };
 
+// The distinct grams of a list, ascending, each with how often it occurs.
+std::vector<counted> count_runs(std::vector<gram> grams) {
+  std::sort(grams.begin(), grams.end());
+  std::vector<counted> out;
+  for (std::size_t i = 0; i < grams.size();) {
+    std::size_t j = i;
+    while (j < grams.size() && grams[j] == grams[i]) ++j;
+    out.push_back({grams[i], static_cast<std::uint32_t>(j - i)});
+    i = j;
+  }
+  return out;
+}
+
 // Distinct grams of order k with their counts (raw occurrences).
 std::vector<counted> count_grams(const corpus& text, int k, int pad, std::uint8_t end_byte) {
   std::vector<gram> all;
@@ -53,15 +66,7 @@ std::vector<counted> count_grams(const corpus& text, int k, int pad, std::uint8_
       all.push_back(g);
     }
   }
-  std::sort(all.begin(), all.end());
-  std::vector<counted> out;
-  for (std::size_t i = 0; i < all.size();) {
-    std::size_t j = i;
-    while (j < all.size() && all[j] == all[i]) ++j;
-    out.push_back({all[i], static_cast<std::uint32_t>(j - i)});
-    i = j;
-  }
-  return out;
+  return count_runs(std::move(all));
 }
 
 // Kneser-Ney continuation counts of order k from the distinct grams of order
@@ -71,15 +76,7 @@ std::vector<counted> continuation_counts(const std::vector<counted>& higher, int
   std::vector<gram> suffixes;
   suffixes.reserve(higher.size());
   for (const auto& c : higher) suffixes.push_back(c.g & mask);
-  std::sort(suffixes.begin(), suffixes.end());
-  std::vector<counted> out;
-  for (std::size_t i = 0; i < suffixes.size();) {
-    std::size_t j = i;
-    while (j < suffixes.size() && suffixes[j] == suffixes[i]) ++j;
-    out.push_back({suffixes[i], static_cast<std::uint32_t>(j - i)});
-    i = j;
-  }
-  return out;
+  return count_runs(std::move(suffixes));
 }
 
 // Modified Kneser-Ney discounts D1, D2, D3+ (Chen and Goodman) from counts of counts.
