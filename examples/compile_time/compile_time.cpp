@@ -12,9 +12,7 @@
 using tinylm::zoo::sayings;
 
 // The default seed of the model (2026).
-static_assert(tinylm::reply<sayings>("Q: ") ==
-              "What is a lald.en An's gat. It runeal phsubant. Torieseting, gatch. F and then written's red? A: Then "
-              "no amoll, a swriticoan fis");
+static_assert(tinylm::reply<sayings>("Q: ") == "What is a lald.en An's gat. It runeal phsubant. Torieseting, gatch. F and then written's red? A: Then no amoll, a swriticoan fis");
 static_assert(tinylm::reply<sayings>("The cat") == " plas.");
 
 // Another seed, and the empty prompt (the start of a record).

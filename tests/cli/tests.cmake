@@ -303,3 +303,12 @@ add_test(NAME cli.generate.agrees_with_compile_time
     -P "${CMAKE_CURRENT_LIST_DIR}/compile_time_agreement.cmake")
 set_tests_properties(cli.generate.agrees_with_compile_time PROPERTIES
   FIXTURES_REQUIRED tinylm_cli_model LABELS cli TIMEOUT 60)
+
+# The compiled-in model (tinylm-chat) and the model file give the same text.
+if(TARGET tinylm-chat)
+  add_test(NAME cli.chat.agrees_with_model_file
+    COMMAND ${CMAKE_COMMAND} "-DCHAT=$<TARGET_FILE:tinylm-chat>" "-DGEN=$<TARGET_FILE:tinylm-gen>"
+            "-DMODEL=${tinylm_cli_model}" -P "${CMAKE_CURRENT_LIST_DIR}/chat_agreement.cmake")
+  set_tests_properties(cli.chat.agrees_with_model_file PROPERTIES
+    FIXTURES_REQUIRED tinylm_cli_model LABELS cli TIMEOUT 60)
+endif()
