@@ -10,6 +10,8 @@ packages=(
   catch2 libbenchmark-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   # measuring and comparing
   xz-utils valgrind time python3
+  # 6502 targets: assembler, linker and simulator; the NES emulator, headless
+  cc65 fceux xvfb xauth
 )
 
 missing=()
