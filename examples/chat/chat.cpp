@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include <unistd.h>
+
 namespace {
 
 using model = tinylm::zoo::sayings;
@@ -89,12 +91,19 @@ int main(int argc, char** argv) {
     return 0;
   }
   // One prompt per line; any bytes, any length (only the last bytes matter).
+  // At a terminal, say so and show a prompt; piped input stays byte-clean.
+  const bool interactive = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0;
+  if (interactive)
+    std::printf("tinylm-chat: the %s model (seed %u). Type a prompt and Enter; Ctrl-D quits.\n> ", model::name, seed);
+  std::fflush(stdout);
   std::string line;
   int c = 0;
   while ((c = std::fgetc(stdin)) != EOF) {
     if (c == '\n') {
       answer(line, seed, max_length);
       line.clear();
+      if (interactive) std::printf("> ");
+      std::fflush(stdout);
     } else {
       line.push_back(static_cast<char>(c));
     }
