@@ -15,6 +15,7 @@
 #include "model_file.hpp"
 #include "ngram_builder.hpp"
 #include "progress.hpp"
+#include "target_6502.hpp"
 
 namespace gen = tinylm::gen;
 
@@ -123,6 +124,16 @@ int main(int argc, char** argv) {
   header->add_option("--name", name, "C++ type name (default: the header's base name)");
   header->add_option("--namespace", ns, "C++ namespace of the model type")->default_val("tinylm::zoo");
 
+  // ---- emit ----------------------------------------------------------------
+  auto* emit = app.add_subcommand("emit", "Write a model as a 6502 program (ca65 assembly and ld65 configuration)");
+  std::string target_text = "sim6502";
+  emit->add_option("--model", model_path, "Model file (.safetensors)")->required();
+  emit->add_option("--target", target_text, "Target: sim6502 (sim65, for tests and benchmarks)")
+      ->default_val("sim6502")
+      ->check(CLI::IsMember({"sim6502"}));
+  emit->add_option("-o,--output", output, "Directory to write the program's files to (created if missing)")
+      ->required();
+
   try {
     std::vector<std::string> args = split_empty_assignments(argc, argv);
     app.parse(args);
@@ -181,6 +192,16 @@ int main(int argc, char** argv) {
       const auto out = tinylm::ngram::generate<4096>(model.view(), prompt, s, max_length);
       std::fwrite(out.data(), 1, out.size(), stdout);
       std::fputc('\n', stdout);
+    } else if (emit->parsed()) {
+      const gen::ngram_tables model = gen::read_model_file(model_path);
+      const gen::program_6502 program = gen::emit_program_6502(model, gen::parse_target_6502(target_text));
+      gen::write_program(program, output);
+      std::string names;
+      for (const auto& f : program.sources) names += f.name + ", ";
+      fmt::print("tinylm-gen: wrote {}{} in {} (order {}, {} bytes of tables, {} bytes of zero page)\n", names,
+                 program.config.name, output, model.order, program.table_bytes, program.zero_page_bytes);
+      fmt::print("RAM map ({}):\n{}", target_text, gen::ram_map_text(program));
+      fmt::print("Build with:\n{}\n", gen::build_command(program, output));
     } else if (header->parsed()) {
       const gen::ngram_tables model = gen::read_model_file(model_path);
       if (name.empty()) name = std::filesystem::path(output).stem().string();

@@ -1,0 +1,76 @@
+// The 6502 targets of `tinylm-gen emit`: for each, the program around the
+// n-gram runtime (its main program and ld65 configuration, from the templates
+// in codegen/asm/<target>/), its static memory plan (the RAM map, printed by
+// the generator) and the one command that assembles and links it.
+//
+//   sim6502  sim65's simulated 6502: a test and benchmark program that reads
+//            requests (seed, max length, prompt) from stdin and writes the
+//            replies to stdout (protocol: codegen/asm/sim6502/main.s).
+//
+// A plan that does not fit (tables larger than the target's room, zero page
+// or buffers overflowing) is refused with a gen::error naming the numbers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "emit_6502.hpp"
+#include "ngram_builder.hpp"
+
+namespace tinylm::gen {
+
+enum class target_6502 { sim6502 };
+
+// "sim6502" -> target_6502::sim6502; throws gen::error for another name.
+target_6502 parse_target_6502(const std::string& name);
+const char* target_name(target_6502 target);
+
+// One line of the RAM map: [address, address + size).
+struct ram_region {
+  std::uint32_t address = 0;
+  std::size_t size = 0;
+  std::string kind;  // "zero page", "stack", "buffer", "program", "C stack", "I/O"
+  std::string what;
+};
+
+struct program_6502 {
+  target_6502 target = target_6502::sim6502;
+  std::vector<asm_file> sources;  // in link order: the runtime first
+  asm_file config;                // the ld65 configuration
+  std::string output_name;        // what the build command writes
+  std::string map_name;           // the ld65 map file it writes
+  std::vector<ram_region> ram_map;
+  std::size_t table_bytes = 0;    // data bytes of the tables
+  std::size_t table_room = 0;     // the most the target's plan allows
+  std::size_t zero_page_bytes = 0;  // the runtime's zero page
+};
+
+// The sim6502 memory plan (see codegen/asm/sim6502/sim6502.cfg).
+namespace sim6502_plan {
+inline constexpr std::uint32_t buffers_start = 0x0200;
+inline constexpr std::size_t buffers_size = 0x0400;
+inline constexpr std::uint32_t program_start = 0x0600;
+inline constexpr std::size_t c_stack_size = 0x0100;
+inline constexpr std::uint32_t io_start = 0xFFF0;
+inline constexpr std::size_t program_size = io_start - program_start - c_stack_size;
+inline constexpr std::size_t code_reserve = 4096;  // the runtime, main.s and cc65's library, with room to spare
+inline constexpr std::size_t table_room = program_size - code_reserve;
+inline constexpr std::size_t cc65_zero_page = 26;  // sp, sreg, regsave, ptr1-4, tmp1-4, regbank (cc65 2.19)
+}  // namespace sim6502_plan
+
+// Throws gen::error if the model or the RAM plan does not fit the target.
+program_6502 emit_program_6502(const ngram_tables& model, target_6502 target);
+
+// The RAM map as lines of text ("  $0000-$0003      4  zero page  tlm_rng: ...").
+std::string ram_map_text(const program_6502& program);
+
+// One shell command (cl65) that assembles and links the files written to
+// `dir` by write_program into dir/output_name.
+std::string build_command(const program_6502& program, const std::string& dir);
+
+// Writes the sources and the configuration into `dir` (created if missing).
+void write_program(const program_6502& program, const std::string& dir);
+
+}  // namespace tinylm::gen
