@@ -4,7 +4,8 @@
 // xorshift32 state to equal the oracle's: the same number of draws).
 //
 //   tinylm_target6502 --gen GEN --work DIR --corpus TEXT
-//       (--model FILE | --order N --budget B [--end-byte E] [--records line|file])
+//       (--model FILE | --order N --budget B [--end-byte E] [--records line|file]
+//        | --fill-room)
 //       [--cl65 CL65] [--sim65 SIM65] [--seed S]
 //       [--mutate FROM TO ... --expect-mismatch] [--bench]
 //
@@ -19,6 +20,10 @@
 // program's 256-byte buffer: it keeps the last 255); random corpus snippets;
 // seeds 0, 1, 0x9E3779B9, 0xFFFFFFFF and random ones; max lengths 0, 1, 2,
 // 255, 256, 511, 4,096, 65,535 and random ones.
+//
+// --fill-room uses a synthetic order-3 model whose tables fill the sim6502
+// plan's room for tables exactly (9,900 two-byte contexts): the largest
+// model the generator accepts must link and run.
 //
 // --mutate FROM TO replaces every FROM in the emitted ngram_runtime.s with TO
 // (FROM must occur); with --expect-mismatch the run passes only if the
@@ -374,6 +379,30 @@ std::map<std::string, std::map<std::string, std::size_t>> module_sizes(const fs:
   return out;
 }
 
+// An order-3 model of 6 * 9,900 + 4 + 2 * 114 = 59,632 bytes of tables, the
+// sim6502 plan's room: no 1-byte contexts, 9,900 two-byte contexts (i >> 8,
+// i & 255) of one entry each, 114 entries in the empty context.
+gen::ngram_tables room_filling_model() {
+  constexpr std::uint32_t contexts = 9900, root_entries = 114;
+  gen::ngram_tables m;
+  m.order = 3;
+  m.node_count = {1, 0, contexts};
+  m.first_entry.push_back(0);
+  for (std::uint32_t b = 0; b < root_entries; ++b) {
+    m.entry_byte.push_back(static_cast<std::uint8_t>(b + 10));
+    m.entry_weight.push_back(2);
+  }
+  m.first_entry.push_back(root_entries);
+  for (std::uint32_t i = 0; i < contexts; ++i) {
+    m.keys.push_back(static_cast<std::uint8_t>(i >> 8));
+    m.keys.push_back(static_cast<std::uint8_t>(i & 0xFF));
+    m.entry_byte.push_back(static_cast<std::uint8_t>(i * 7));
+    m.entry_weight.push_back(static_cast<std::uint8_t>(1 + i % 250));
+    m.first_entry.push_back(root_entries + i + 1);
+  }
+  return m;
+}
+
 // ---- options ------------------------------------------------------------------------
 
 struct options {
@@ -383,6 +412,7 @@ struct options {
   std::vector<std::pair<std::string, std::string>> mutations;
   bool expect_mismatch = false;
   bool bench = false;
+  bool fill_room = false;
 };
 
 options parse(int argc, char** argv) {
@@ -409,11 +439,13 @@ options parse(int argc, char** argv) {
       o.mutations.emplace_back(from, value());
     } else if (a == "--expect-mismatch") o.expect_mismatch = true;
     else if (a == "--bench") o.bench = true;
+    else if (a == "--fill-room") o.fill_room = true;
     else throw failure(fmt::format("unknown argument '{}'", a));
   }
   if (o.gen.empty() || o.work.empty() || o.corpus.empty())
     throw failure("--gen, --work and --corpus are required");
-  if (o.model.empty() == o.order.empty()) throw failure("give either --model or --order (with --budget)");
+  if (int{!o.model.empty()} + int{!o.order.empty()} + int{o.fill_room} != 1)
+    throw failure("give one of --model, --order (with --budget) and --fill-room");
   return o;
 }
 
@@ -645,7 +677,10 @@ int main(int argc, char** argv) {
     fs::remove_all(o.work);
     fs::create_directories(o.work);
     fs::path model_path = o.model;
-    if (model_path.empty()) {
+    if (o.fill_room) {
+      model_path = fs::path(o.work) / "model.safetensors";
+      gen::write_model_file(model_path.string(), room_filling_model());
+    } else if (model_path.empty()) {
       model_path = fs::path(o.work) / "model.safetensors";
       run_or_fail(fmt::format("{} ngram --corpus {} --order {} --budget {} --end-byte {} --records {} -o {} -q",
                               quote(o.gen), quote(o.corpus), o.order, o.budget, o.end_byte, o.records,

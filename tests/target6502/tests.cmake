@@ -13,6 +13,7 @@
 #                          tables of thousands of nodes
 #   target6502.order1      only the empty context (no history)
 #   target6502.order2_1k   order 2, end byte 255
+#   target6502.fills_room  tables of exactly the plan's room (59,632 bytes)
 #   target6502.mutation.*  the emitted runtime with one instruction changed
 #                          must be caught (a wrong byte, or a hang stopped by
 #                          the cycle cap): the tests above can fail
@@ -55,6 +56,8 @@ tinylm_target6502_test(order1 --order 1 --budget 0)
 # an empty keys pointer). Enable with the fix.
 set_tests_properties(target6502.order1 PROPERTIES DISABLED ON)
 tinylm_target6502_test(order2_1k --order 2 --budget 1K --end-byte 255)
+# A synthetic model whose tables fill the sim6502 plan's room exactly.
+tinylm_target6502_test(fills_room --fill-room)
 
 # Mutants of the runtime (on the order-3 model, whose tables are small and
 # fast): each must be caught.

@@ -1,0 +1,221 @@
+// Tests of the 6502 emitter (codegen/src/emit_6502, target_6502): the tables
+// of a hand-built model land where the runtime looks for them, the constants
+// are filled in, the output is reproducible, the RAM map is contiguous, and a
+// model one byte too large for the target is refused while one that fills it
+// exactly is not. That the emitted program runs and agrees with the C++ is
+// tests/target6502 (sim65).
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "emit_6502.hpp"
+#include "error.hpp"
+#include "ngram_builder.hpp"
+#include "support/tiny_ngram.hpp"
+#include "target_6502.hpp"
+
+namespace gen = tinylm::gen;
+
+namespace {
+
+gen::ngram_tables tiny_tables() {
+  using T = tinylm_test::tiny_ngram;
+  gen::ngram_tables m;
+  m.order = T::order;
+  m.end_byte = T::end_byte;
+  m.default_seed = T::default_seed;
+  m.node_count.assign(std::begin(T::node_count), std::end(T::node_count));
+  m.keys.assign(std::begin(T::keys), std::end(T::keys));
+  m.first_entry.assign(std::begin(T::first_entry), std::end(T::first_entry));
+  m.entry_byte.assign(std::begin(T::entry_byte), std::end(T::entry_byte));
+  m.entry_weight.assign(std::begin(T::entry_weight), std::end(T::entry_weight));
+  return m;
+}
+
+// An order-3 model with no 1-byte contexts, `contexts` 2-byte contexts of one
+// entry each and `root_entries` entries in the empty context:
+//   table bytes = 2 * contexts (keys) + 2 * (contexts + 2) (first_entry)
+//                 + 2 * (root_entries + contexts) (entries).
+gen::ngram_tables synthetic(std::uint32_t contexts, std::uint32_t root_entries) {
+  gen::ngram_tables m;
+  m.order = 3;
+  m.node_count = {1, 0, contexts};
+  m.first_entry.push_back(0);
+  for (std::uint32_t b = 0; b < root_entries; ++b) {
+    m.entry_byte.push_back(static_cast<std::uint8_t>(b));
+    m.entry_weight.push_back(1);
+  }
+  m.first_entry.push_back(root_entries);
+  for (std::uint32_t i = 0; i < contexts; ++i) {
+    m.keys.push_back(static_cast<std::uint8_t>(i >> 8));
+    m.keys.push_back(static_cast<std::uint8_t>(i & 0xFF));
+    m.entry_byte.push_back('x');
+    m.entry_weight.push_back(200);
+    m.first_entry.push_back(root_entries + i + 1);
+  }
+  return m;
+}
+
+// The `.byte` data right after `label:` in ca65 source, as one string.
+std::string data_after(const std::string& text, const std::string& label) {
+  std::size_t at = text.find("\n" + label + ":");
+  if (at == std::string::npos) return "<no label " + label + ">";
+  at = text.find('\n', at + 1) + 1;
+  std::string out;
+  while (at < text.size() && text.compare(at, 14, "        .byte ") == 0) {
+    const std::size_t end = text.find('\n', at);
+    std::string line = text.substr(at + 14, end - at - 14);
+    line = line.substr(0, line.find(' '));  // drop the text comment
+    out += (out.empty() ? "" : ",") + line;
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the tables of the tiny model are laid out as the runtime reads them", "[emit_6502]") {
+  const gen::ngram_6502 e = gen::emit_ngram_6502(tiny_tables());
+  const std::string& t = e.tables.text;
+  // Table 1 ("\0", "a"): one array per key byte; first_entry split in low and
+  // high bytes; the entries in the model's order.
+  CHECK(data_after(t, "tlm_key_1_0") == "$00,$61");
+  CHECK(data_after(t, "tlm_first_entry_lo") == "$00,$02,$03,$05");
+  CHECK(data_after(t, "tlm_first_entry_hi") == "$00,$00,$00,$00");
+  CHECK(data_after(t, "tlm_entry_byte") == "$61,$62,$61,$62,$00");
+  CHECK(data_after(t, "tlm_entry_weight") == "$80,$40,$C8,$64,$32");
+  CHECK(e.table_bytes == 2 + 4 + 4 + 5 + 5);
+  for (const char* label : {"tlm_key_1_0", "tlm_first_entry_lo", "tlm_first_entry_hi", "tlm_entry_byte",
+                            "tlm_entry_weight"})
+    CHECK(t.find(label) != std::string::npos);
+  CHECK(t.find(".export tlm_key_1_0\n") != std::string::npos);
+  CHECK(t.find(".segment \"RODATA\"") != std::string::npos);
+  CHECK(t.find("; order 2, end byte $00; nodes per table: 1 2 (3 in all);") != std::string::npos);
+}
+
+TEST_CASE("the runtime gets the model's constants and names the C++ it mirrors", "[emit_6502]") {
+  const gen::ngram_6502 e = gen::emit_ngram_6502(tiny_tables());
+  const std::string& r = e.runtime.text;
+  CHECK(e.runtime.name == "ngram_runtime.s");
+  CHECK(e.tables.name == "ngram_tables.s");
+  CHECK(r.find(";@MODEL_CONSTANTS@") == std::string::npos);
+  for (const char* line : {"\nTLM_ORDER       = 2 ", "\nTLM_END_BYTE    = $00 ", "\nTLM_HIST_LEN    = 1 ",
+                           "\nTLM_HIST_SIZE   = 1 ", "\nTLM_NODES_0     = 1 ", "\nTLM_NODE_BASE_0 = 0 ",
+                           "\nTLM_NODES_1     = 2 ", "\nTLM_NODE_BASE_1 = 1 "})
+    CHECK(r.find(line) != std::string::npos);
+  // The interface of RUNTIME_API.md and the labels of the mirrored functions.
+  for (const char* s : {".export TLM_ORDER, TLM_END_BYTE", ".exportzp tlm_rng, tlm_hist, tlm_ptr",
+                        ".export tlm_seed, tlm_start, tlm_sample", "\ntlm_seed:", "\ntlm_start:", "\nstart_history:",
+                        "\ntlm_sample:", "\nsample_next:", "\nxorshift32_next:", "\nhistory_push:",
+                        "find_context_%d", "find_key()", "\nnode_entries:", "\ndraw_node:", "\nwalk_entries:",
+                        ".segment \"ZEROPAGE\"", ".segment \"CODE\""})
+    CHECK(r.find(s) != std::string::npos);
+  // The zero page, in order, with its sizes.
+  std::vector<std::string> names;
+  std::size_t bytes = 0;
+  for (const auto& z : e.zero_page) {
+    names.push_back(z.label);
+    bytes += z.size;
+  }
+  CHECK(names == std::vector<std::string>{"tlm_rng", "tlm_hist", "tlm_ptr", "tlm_lo", "tlm_hi", "tlm_node", "tlm_kp",
+                                          "tlm_wp", "tlm_bp", "tlm_count", "tlm_tmp"});
+  CHECK(e.zero_page[0].size == 4);
+  CHECK(e.zero_page[1].size == 1);  // N-1
+  CHECK(bytes == 24);
+}
+
+TEST_CASE("emitting is reproducible", "[emit_6502]") {
+  const gen::ngram_tables m = tiny_tables();
+  const gen::program_6502 a = gen::emit_program_6502(m, gen::target_6502::sim6502);
+  const gen::program_6502 b = gen::emit_program_6502(m, gen::target_6502::sim6502);
+  REQUIRE(a.sources.size() == 3);
+  REQUIRE(a.sources.size() == b.sources.size());
+  for (std::size_t i = 0; i < a.sources.size(); ++i) {
+    CHECK(a.sources[i].name == b.sources[i].name);
+    CHECK(a.sources[i].text == b.sources[i].text);
+  }
+  CHECK(a.config.text == b.config.text);
+  CHECK(gen::ram_map_text(a) == gen::ram_map_text(b));
+  // No paths or dates in what is written.
+  for (const auto& f : a.sources) {
+    CHECK(f.text.find("/work") == std::string::npos);
+    CHECK(f.text.find("20" "26-") == std::string::npos);
+  }
+}
+
+TEST_CASE("the sim6502 program: link order, RAM map and build command", "[emit_6502]") {
+  const gen::program_6502 p = gen::emit_program_6502(tiny_tables(), gen::target_6502::sim6502);
+  CHECK(p.sources[0].name == "ngram_runtime.s");  // first: its zero page starts at $0000
+  CHECK(p.sources[1].name == "ngram_tables.s");
+  CHECK(p.sources[2].name == "main.s");
+  CHECK(p.config.name == "sim6502.cfg");
+  CHECK(p.zero_page_bytes == 24);
+  // The map is in address order and without gaps or overlaps.
+  REQUIRE(!p.ram_map.empty());
+  CHECK(p.ram_map.front().address == 0);
+  CHECK(p.ram_map.front().what.rfind("tlm_rng:", 0) == 0);
+  for (std::size_t i = 1; i < p.ram_map.size(); ++i) {
+    INFO(p.ram_map[i].what);
+    CHECK(p.ram_map[i].address == p.ram_map[i - 1].address + p.ram_map[i - 1].size);
+  }
+  CHECK(p.ram_map.back().address + p.ram_map.back().size == 0x10000);
+  const std::string map = gen::ram_map_text(p);
+  CHECK(map.find("  $0000-$0003      4  zero page  tlm_rng: ") != std::string::npos);
+  CHECK(map.find("  $0018-$0031     26  zero page  cc65 runtime") != std::string::npos);
+  CHECK(map.find("  $0100-$01FF    256  stack ") != std::string::npos);
+  CHECK(map.find("  $0200-$02FF    256  buffer     in_buf: ") != std::string::npos);
+  CHECK(gen::build_command(p, "out") ==
+        "cl65 -t sim6502 -C out/sim6502.cfg -m out/prog.map -o out/prog.prg out/ngram_runtime.s out/ngram_tables.s "
+        "out/main.s");
+  CHECK(gen::build_command(p, "my dir").find("-C 'my dir/sim6502.cfg'") != std::string::npos);
+}
+
+TEST_CASE("a model larger than the target is refused; one that fills it is not", "[emit_6502]") {
+  namespace plan = gen::sim6502_plan;
+  // 6 * 9,900 + 4 + 2 * 114 = 59,632 bytes: exactly the room.
+  REQUIRE(plan::table_room == 59632);
+  const gen::ngram_tables fits = synthetic(9900, 114);
+  const gen::program_6502 p = gen::emit_program_6502(fits, gen::target_6502::sim6502);
+  CHECK(p.table_bytes == plan::table_room);
+  // An empty table (table 1 here) still has its label, with no data.
+  CHECK(data_after(p.sources[1].text, "tlm_key_1_0").empty());
+  CHECK(p.sources[1].text.find("\ntlm_key_1_0:") != std::string::npos);
+  // Two bytes more (one more entry).
+  const gen::ngram_tables too_big = synthetic(9900, 115);
+  REQUIRE_THROWS_AS(gen::emit_program_6502(too_big, gen::target_6502::sim6502), gen::error);
+  REQUIRE_THROWS_WITH(gen::emit_program_6502(too_big, gen::target_6502::sim6502),
+                      Catch::Contains("does not fit the sim6502 target") && Catch::Contains("need 59634 bytes") &&
+                          Catch::Contains("room for 59632"));
+}
+
+TEST_CASE("the emitter refuses invalid tables and unknown targets", "[emit_6502]") {
+  gen::ngram_tables m = tiny_tables();
+  m.entry_weight[0] = 0;
+  REQUIRE_THROWS_WITH(gen::emit_ngram_6502(m), Catch::Contains("an entry has weight 0"));
+  REQUIRE_THROWS_WITH(gen::parse_target_6502("c64"), Catch::Contains("unknown 6502 target 'c64'"));
+  CHECK(gen::parse_target_6502("sim6502") == gen::target_6502::sim6502);
+}
+
+TEST_CASE("asm_reservations reads .res lines of one segment", "[emit_6502]") {
+  const std::string src =
+      "SIZE = $10\n"
+      ".segment \"ZEROPAGE\"\n"
+      "a:   .res 4   ; four\n"
+      "b:   .res SIZE\n"
+      "c:   .res %11 ; binary\n"
+      ".segment \"BSS\"\n"
+      "d:   .res 100\n";
+  const auto zp = gen::asm_reservations(src, "ZEROPAGE");
+  REQUIRE(zp.size() == 3);
+  CHECK(zp[0].label == "a");
+  CHECK(zp[0].size == 4);
+  CHECK(zp[0].comment == "four");
+  CHECK(zp[1].size == 16);
+  CHECK(zp[2].size == 3);
+  const auto bss = gen::asm_reservations(src, "BSS");
+  REQUIRE(bss.size() == 1);
+  CHECK(bss[0].size == 100);
+  REQUIRE_THROWS_WITH(gen::asm_reservations(".segment \"X\"\ne: .res UNKNOWN\n", "X"),
+                      Catch::Contains("cannot evaluate the size 'UNKNOWN'"));
+}
