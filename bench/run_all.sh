@@ -5,7 +5,8 @@
 #      settings of the gcc preset) in BUILD (default build/gcc);
 #   2. runs tinylm_bench (bench/*.cpp) with REPS repetitions (default 5),
 #      aggregates only, and keeps its JSON in BUILD/bench-results/;
-#   3. bench/compile_time.sh, bench/bpc.sh, bench/callgrind.sh.
+#   3. bench/compile_time.sh, bench/bpc.sh, bench/callgrind.sh,
+#      bench/cycles_6502.sh.
 #
 # Usage: bench/run_all.sh > results.md
 #   env: BUILD=build/gcc  REPS=5  MIN_TIME=0.5 (seconds per benchmark run)
@@ -57,5 +58,7 @@ echo
 echo "Cross-check with the CMake-built binary: \`bench/callgrind.sh $build/examples/chat/tinylm-chat\`"
 echo
 "$root/bench/callgrind.sh" "$build/examples/chat/tinylm-chat" | sed -n '/^|/p'
+echo
+BUILD="$build" "$root/bench/cycles_6502.sh"
 echo
 echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
