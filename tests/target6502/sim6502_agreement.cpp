@@ -25,6 +25,9 @@
 // plan's room for tables exactly (9,900 two-byte contexts): the largest
 // model the generator accepts must link and run.
 //
+// --expect-emit-error TEXT: `tinylm-gen emit` must refuse the model with exit
+// status 1 and TEXT in its message, and write no file (the fit check).
+//
 // --mutate FROM TO replaces every FROM in the emitted ngram_runtime.s with TO
 // (FROM must occur); with --expect-mismatch the run passes only if the
 // program then disagrees with the oracle (or hangs, or fails): it shows that
@@ -413,6 +416,7 @@ struct options {
   bool expect_mismatch = false;
   bool bench = false;
   bool fill_room = false;
+  std::string expect_emit_error;
 };
 
 options parse(int argc, char** argv) {
@@ -440,6 +444,7 @@ options parse(int argc, char** argv) {
     } else if (a == "--expect-mismatch") o.expect_mismatch = true;
     else if (a == "--bench") o.bench = true;
     else if (a == "--fill-room") o.fill_room = true;
+    else if (a == "--expect-emit-error") o.expect_emit_error = value();
     else throw failure(fmt::format("unknown argument '{}'", a));
   }
   if (o.gen.empty() || o.work.empty() || o.corpus.empty())
@@ -699,6 +704,19 @@ int bench(const options& o, const program& p, const gen::ngram_tables& model) {
   return 0;
 }
 
+int refused(const options& o, const fs::path& model) {
+  const fs::path out = fs::path(o.work) / "prog", log = fs::path(o.work) / "emit.txt";
+  const int status = run(fmt::format("{} emit --model {} --target sim6502 -o {} > {} 2>&1", quote(o.gen),
+                                     quote(model.string()), quote(out.string()), quote(log.string())));
+  const std::string text = read_file(log);
+  if (status != 1) throw failure(fmt::format("emit exited with status {}, expected 1:\n{}", status, text));
+  if (text.find(o.expect_emit_error) == std::string::npos)
+    throw failure(fmt::format("emit's message does not say '{}':\n{}", o.expect_emit_error, text));
+  if (fs::exists(out) && !fs::is_empty(out)) throw failure("emit refused the model but wrote files");
+  fmt::print("as expected, emit refused the model:\n{}", text);
+  return 0;
+}
+
 int check(const options& o, const program& p, const gen::ngram_tables& model) {
   const std::vector<request> requests = make_requests(model, read_file(o.corpus), o.seed);
   const ng::model_view m = model.view();
@@ -745,6 +763,7 @@ int main(int argc, char** argv) {
                               quote((fs::path(o.work) / "model").string())),
                   "tinylm-gen ngram", fs::path(o.work) / "ngram.txt");
     }
+    if (!o.expect_emit_error.empty()) return refused(o, model_path);
     const gen::ngram_tables model = gen::read_model_file(model_path.string());
     const program p = emit_and_build(o, model_path);
     return o.bench ? bench(o, p, model) : check(o, p, model);

@@ -14,6 +14,9 @@
 #   target6502.order1      only the empty context (no history)
 #   target6502.order2_1k   order 2, end byte 255
 #   target6502.fills_room  tables of exactly the plan's room (59,632 bytes)
+#   target6502.refuses_too_big  a 70 KB model: emit says it does not fit and
+#                          writes nothing
+#   cli.help.emit, cli.emit.*  the emit command line
 #   target6502.mutation.*  the emitted runtime with one instruction changed
 #                          must be caught (a wrong byte, or a hang stopped by
 #                          the cycle cap): the tests above can fail
@@ -58,6 +61,30 @@ set_tests_properties(target6502.order1 PROPERTIES DISABLED ON)
 tinylm_target6502_test(order2_1k --order 2 --budget 1K --end-byte 255)
 # A synthetic model whose tables fill the sim6502 plan's room exactly.
 tinylm_target6502_test(fills_room --fill-room)
+
+# The fit check: a 70 KB model does not fit the sim6502 plan.
+tinylm_target6502_test(refuses_too_big --order 7 --budget 70K
+  --expect-emit-error "does not fit the sim6502 target: its tables need")
+
+# The emit command line (tests/cli/tests.cmake's helper).
+if(COMMAND tinylm_cli_test)
+  tinylm_cli_test(help.emit ARGS emit --help STDOUT "--model.*--target.*sim6502.*-o,--output" NO_NEW_FILES)
+  tinylm_cli_test(emit.good SETUP model=m.safetensors ARGS emit --model m.safetensors -o out
+    STDOUT "wrote ngram_runtime[.]s, ngram_tables[.]s, main[.]s, sim6502[.]cfg in out.*RAM map [(]sim6502[)]:.*[$]0000-[$]0003      4  zero page  tlm_rng: .*Build with:
+cl65 -t sim6502 -C out/sim6502[.]cfg -m out/prog[.]map -o out/prog[.]prg out/ngram_runtime[.]s out/ngram_tables[.]s out/main[.]s
+$"
+    EXPECT_FILES out/ngram_runtime.s out/ngram_tables.s out/main.s out/sim6502.cfg REPEAT)
+  tinylm_cli_test(emit.unknown_target SETUP model=m.safetensors
+    ARGS emit --model m.safetensors --target nes -o out EXIT nonzero STDERR "--target: nes not in [{]sim6502[}]"
+    NO_NEW_FILES)
+  tinylm_cli_test(emit.missing_model ARGS emit --model none.safetensors -o out EXIT 1
+    STDERR "tinylm-gen: error: cannot open model file 'none[.]safetensors'" NO_NEW_FILES)
+  tinylm_cli_test(emit.corrupt_model SETUP edit=bad.safetensors EDIT fill keys 7
+    ARGS emit --model bad.safetensors -o out EXIT 1
+    STDERR "corrupt model file 'bad[.]safetensors': keys of a table are not strictly ascending" NO_NEW_FILES)
+  tinylm_cli_test(emit.output_is_a_file SETUP model=m.safetensors empty=out
+    ARGS emit --model m.safetensors -o out EXIT 1 STDERR "tinylm-gen: error: cannot create the directory 'out'")
+endif()
 
 # Mutants of the runtime (on the order-3 model, whose tables are small and
 # fast): each must be caught.
