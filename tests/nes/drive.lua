@@ -8,6 +8,9 @@
 --   TLM.log        written: progress, frame counts, "FAIL ..." lines, "END" when done
 --   TLM.shots      directory for screenshots (caseNN.png)
 --   TLM.max_frames frames to wait for one generation before giving up
+--   TLM.nmi, TLM.nmi_done (optional) addresses of the shell's labels nmi and
+--                  nmi_ppu_done: the test then times every NMI's PPU work and
+--                  fails if one could run past vblank
 -- The RAM addresses are the fixed map at the top of codegen/asm/nes/shell.s.
 
 local RAM = {
@@ -113,8 +116,26 @@ local function check_screen(label)
   return bad == 0
 end
 
+-- NTSC vblank is 20 scanlines = 2,273 CPU cycles from the NMI; the CPU may
+-- first finish an instruction (up to 7 cycles) and the interrupt takes 7.
+local NMI_LIMIT = 2273 - 14
+local nmi_longest, nmi_count = 0, 0
+local function time_nmi()
+  if not (TLM.nmi and TLM.nmi_done) then return end
+  local t0
+  memory.registerexec(TLM.nmi, function() t0 = debugger.getcyclescount() end)
+  memory.registerexec(TLM.nmi_done, function()
+    if t0 then
+      local d = debugger.getcyclescount() - t0
+      if d > nmi_longest then nmi_longest = d end
+      nmi_count = nmi_count + 1
+    end
+  end)
+end
+
 local function run()
   emu.speedmode("maximum")
+  time_nmi()
   local results = assert(io.open(TLM.results, "w"))
   for _ = 1, 120 do
     if rd(RAM.MAGIC) == 0x54 and rd(RAM.MAGIC + 1) == 0x4C and rd(RAM.MAGIC + 2) == 0x4D and rd(RAM.MAGIC + 3) == 0x4E then break end
@@ -173,6 +194,12 @@ local function run()
   if check_screen("after B") then say("B clears the text: ok") end
   gui.savescreenshotas(string.format("%s/cleared.png", TLM.shots))
   step()
+  if TLM.nmi then
+    say("NMI: %d timed, longest from the NMI to its last PPU write %d cycles (limit %d)",
+        nmi_count, nmi_longest, NMI_LIMIT)
+    if nmi_count == 0 then fail("no NMI was timed") end
+    if nmi_longest > NMI_LIMIT then fail("an NMI wrote to the PPU after vblank") end
+  end
   say("END %d cases, %d failures", n, failures)
 end
 

@@ -125,6 +125,21 @@ if(NOT rom_size EQUAL 40976)
   message(FATAL_ERROR "tinylm.nes has ${rom_size} bytes, not 40976 (16 header + 32 KB PRG + 8 KB CHR)")
 endif()
 
+# the NMI's addresses, to time its PPU work (a ROM built elsewhere: -DLABELS=<ld65 -Ln file>)
+if(NOT DEFINED LABELS AND EXISTS "${WORK}/tinylm.labels")
+  set(LABELS "${WORK}/tinylm.labels")
+endif()
+set(nmi_settings "")
+if(DEFINED LABELS)
+  file(READ "${LABELS}" labels)
+  if(labels MATCHES "al 00([0-9A-F]+) \\.nmi\n" )
+    set(nmi "0x${CMAKE_MATCH_1}")
+    if(labels MATCHES "al 00([0-9A-F]+) \\.nmi_ppu_done\n")
+      set(nmi_settings "TLM.nmi = ${nmi}; TLM.nmi_done = 0x${CMAKE_MATCH_1}\n")
+    endif()
+  endif()
+endif()
+
 # ---- play it ----------------------------------------------------------------------
 # The settings and drive.lua in one file: fceux's emu.frameadvance cannot
 # yield from inside dofile() (the script hangs).
@@ -132,7 +147,7 @@ file(READ "${NES_TESTS_DIR}/drive.lua" drive)
 file(WRITE "${WORK}/run.lua"
   "TLM = { cases = [[${CASES}]], results = [[${WORK}/results.txt]], log = [[${WORK}/log.txt]],\n"
   "        shots = [[${WORK}]], max_frames = ${MAX_FRAMES} }\n"
-  "${drive}")
+  "${nmi_settings}${drive}")
 string(TIMESTAMP t0 "%s")
 execute_process(
   COMMAND "${CMAKE_COMMAND}" -E env "HOME=${WORK}/home"

@@ -1020,6 +1020,7 @@ nmi:
   sta PPUSCROLL
   lda #MASK_BG
   sta PPUMASK
+nmi_ppu_done:                   ; the emulator test times nmi -> here (< 2,273 cycles of vblank)
   inc nmi_count
   inc FRAME
   bne :+
