@@ -68,7 +68,7 @@ tlm_node:  .res 2              ; find_context_K: the probe, then the node found
 tlm_kp:    .res 2              ; pointer into a table (key bytes, first_entry)
 tlm_wp:    .res 2              ; entry_weight of the node's first entry
 tlm_bp:    .res 2              ; entry_byte of the node's first entry
-tlm_count: .res 1              ; entries of the node
+tlm_count: .res 1              ; entries of the node (tlm_start: the prompt's length)
 tlm_tmp:   .res 4              ; xorshift32_next: the shifted state
 
 .segment "CODE"
