@@ -5,7 +5,8 @@
 #   cmake -DWORK=<dir> -DEXPECTED=<file> [options] -P run_nes_test.cmake
 #
 # The ROM, one of:
-#   -DROM=<file.nes>               a cartridge built elsewhere (e.g. by the emitter)
+#   -DROM=<file.nes>               a cartridge built elsewhere (e.g. by the emitter);
+#                                  -DLABELS=<its ld65 -Ln file> to time its NMI
 #   -DRUNTIME=<a.s;b.s;...>        runtime sources linked with the shell ('|' or ';')
 #                                  (default: tests/nes/stub_runtime.s)
 #   -DRUNTIME_INCLUDE=<dir;...>    include directories for them

@@ -14,9 +14,11 @@
 #                      must equal the C++ oracle byte for byte
 #
 # tinylm_nes_test(<name> EXPECTED <file> [RUNTIME <.s>...] [RUNTIME_INCLUDE <dir>...]
-#                 [ROM <file.nes>] [CASES <file>] [DEPENDS <fixture>...])
+#                 [ROM <file.nes> [LABELS <ld65 -Ln file>]] [CASES <file>]
+#                 [DEPENDS <fixture>...])
 # adds the test nes.<name>: the shell linked with RUNTIME (default: the stub),
-# or a ready ROM, against EXPECTED (format: see run_nes_test.cmake).
+# or a ready ROM, against EXPECTED (format: see run_nes_test.cmake). LABELS
+# (automatic when the test links the ROM) enables the NMI timing check.
 
 set(TINYLM_NES_TESTS_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
@@ -30,7 +32,7 @@ if(NOT TINYLM_FCEUX OR NOT TINYLM_XVFB_RUN OR NOT TINYLM_CA65 OR NOT TINYLM_LD65
 endif()
 
 function(tinylm_nes_test name)
-  cmake_parse_arguments(T "" "EXPECTED;ROM;CASES" "RUNTIME;RUNTIME_INCLUDE;DEPENDS" ${ARGN})
+  cmake_parse_arguments(T "" "EXPECTED;ROM;LABELS;CASES" "RUNTIME;RUNTIME_INCLUDE;DEPENDS" ${ARGN})
   if(T_UNPARSED_ARGUMENTS OR NOT T_EXPECTED)
     message(FATAL_ERROR "tinylm_nes_test(${name}): EXPECTED is required; unknown: ${T_UNPARSED_ARGUMENTS}")
   endif()
@@ -42,6 +44,9 @@ function(tinylm_nes_test name)
   endforeach()
   if(T_ROM)
     list(APPEND args "-DROM=${T_ROM}")
+  endif()
+  if(T_LABELS)
+    list(APPEND args "-DLABELS=${T_LABELS}")
   endif()
   if(T_CASES)
     list(APPEND args "-DCASES=${T_CASES}")
