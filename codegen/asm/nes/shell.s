@@ -576,8 +576,10 @@ put_string:
 @done:
   rts
 
-; A = 0-255 -> three decimal digits at vaddr
+; A = 0-255 -> its decimal digits at vaddr, without leading zeros
 put_dec3:
+  ldy #0
+  sty tmp                       ; nonzero once a digit is shown
   ldx #'0'
 @hundreds:
   cmp #100
@@ -586,10 +588,7 @@ put_dec3:
   inx
   bne @hundreds
 @h:
-  pha
-  txa
-  jsr put_tile
-  pla
+  jsr @digit
   ldx #'0'
 @tens:
   cmp #10
@@ -598,12 +597,22 @@ put_dec3:
   inx
   bne @tens
 @t:
+  jsr @digit
+  ora #'0'
+  jmp put_tile
+@digit:                         ; X = digit, A = the rest (kept)
+  cpx #'0'
+  bne @show
+  ldy tmp
+  bne @show
+  rts
+@show:
+  stx tmp
   pha
   txa
   jsr put_tile
   pla
-  ora #'0'
-  jmp put_tile
+  rts
 
 ; A = prompt index: its label in the menu
 draw_label:
