@@ -222,8 +222,11 @@ constexpr std::size_t storage_bytes(const model_view& m) noexcept {
 constexpr const char* validate(const model_view& m) noexcept {
   if (m.order < 1 || m.order > max_order) return "order must be between 1 and 7";
   if (m.node_count[0] != 1) return "the empty context (table 0) must have exactly one node";
-  if (m.first_entry == nullptr || m.keys == nullptr || m.entry_byte == nullptr ||
-      m.entry_weight == nullptr)
+  // An order-1 model has no keys, and a model may have no entries: an empty
+  // table may be a null pointer.
+  if (m.first_entry == nullptr) return "missing table";
+  if (m.keys == nullptr && m.total_key_bytes() != 0) return "missing table";
+  if ((m.entry_byte == nullptr || m.entry_weight == nullptr) && m.total_entries() != 0)
     return "missing table";
   const std::uint32_t nodes = m.total_nodes();
   if (m.first_entry[0] != 0) return "first_entry must start at 0";

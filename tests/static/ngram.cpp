@@ -48,6 +48,15 @@ constexpr ng::model_view with_order(int order) {
   return v;
 }
 static_assert(ng::validate(with_order(0)) != nullptr && ng::validate(with_order(8)) != nullptr);
+// An order-1 model has no keys: a null key table is valid there, not at order 2.
+constexpr ng::model_view without_keys(int order) {
+  ng::model_view v = tiny;
+  v.order = order;
+  v.keys = nullptr;
+  return v;
+}
+static_assert(ng::validate(without_keys(1)) == nullptr);
+static_assert(ng::validate(without_keys(2)) != nullptr);
 
 // ---- probability, worked by hand ------------------------------------------------
 // After the start of a record (history "\0"): two levels, denominator 256^3.

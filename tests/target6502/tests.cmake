@@ -53,11 +53,7 @@ if(DEFINED tinylm_cli_model)
 endif()
 tinylm_target6502_test(order3_2k --order 3 --budget 2K --end-byte 10)
 tinylm_target6502_test(order7_40k --order 7 --budget 40K --records file)
-tinylm_target6502_test(order1 --order 1 --budget 0)
-# Known bug: `tinylm-gen ngram --order 1` fails ("built model is invalid:
-# missing table": an order-1 model has no key bytes, and validate() refuses
-# an empty keys pointer). Enable with the fix.
-set_tests_properties(target6502.order1 PROPERTIES DISABLED ON)
+tinylm_target6502_test(order1 --order 1 --budget 0)  # no keys at all: only the empty context
 tinylm_target6502_test(order2_1k --order 2 --budget 1K --end-byte 255)
 # A synthetic model whose tables fill the sim6502 plan's room exactly.
 tinylm_target6502_test(fills_room --fill-room)
