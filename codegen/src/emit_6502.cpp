@@ -158,6 +158,24 @@ bool parse_number(const std::string& s, std::size_t& value) {
 
 }  // namespace
 
+std::size_t runtime_code_bytes(const tinylm::ngram::model_view& v) {
+  // Counted from the template's instructions (see the comments there); the
+  // fixed part is tlm_seed, xorshift32_next, node_entries, draw_node,
+  // walk_entries, the end of tlm_sample and the two routines' rts.
+  constexpr std::size_t fixed = 281;
+  const std::size_t hist = static_cast<std::size_t>(v.order - 1);
+  std::size_t n = fixed;
+  if (hist > 0) n += 4 * (hist - 1) + 2 + 32;  // history_push's moves, start_history
+  for (int k = 1; k < v.order; ++k) {
+    const std::uint32_t count = v.node_count[k];
+    const auto key = static_cast<std::size_t>(k);
+    if (count == 0) n += 2;                      // sec, rts
+    else if (count < 256) n += 48 + 7 * key + 10;  // 8-bit search, 7 bytes per key byte; the call
+    else n += 88 + 17 * key + 10;                // 16-bit search, 17 bytes per key byte; the call
+  }
+  return n;
+}
+
 std::vector<asm_reservation> asm_reservations(const std::string& source, const std::string& segment) {
   std::vector<std::string> lines;
   for (std::size_t pos = 0; pos < source.size();) {
@@ -229,6 +247,7 @@ ngram_6502 emit_ngram_6502(const ngram_tables& model) {
   out.zero_page = asm_reservations(runtime, "ZEROPAGE");
   out.runtime = {"ngram_runtime.s", std::move(runtime)};
   out.tables = {"ngram_tables.s", tables_text(model, v, out.table_bytes)};
+  out.code_bytes = runtime_code_bytes(v);
   return out;
 }
 

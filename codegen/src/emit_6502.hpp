@@ -38,6 +38,7 @@ struct ngram_6502 {
   asm_file runtime;                        // ngram_runtime.s
   asm_file tables;                         // ngram_tables.s
   std::size_t table_bytes = 0;             // bytes of data in `tables`
+  std::size_t code_bytes = 0;              // bytes of the runtime's CODE (runtime_code_bytes)
   std::vector<asm_reservation> zero_page;  // the runtime's zero page, in order
 };
 
@@ -46,6 +47,13 @@ struct ngram_6502 {
 inline constexpr std::size_t max_6502_index = 0xFFFF;
 
 ngram_6502 emit_ngram_6502(const ngram_tables& model);
+
+// The size of the runtime's CODE segment for a model, exactly as ca65
+// assembles codegen/asm/ngram_runtime.s: a fixed part, the history routines
+// (N-1 bytes), and per table K one find_context_K (8-bit or 16-bit search,
+// by the table's node count) and its call in tlm_sample. The target tests
+// compare it with ld65's map.
+std::size_t runtime_code_bytes(const tinylm::ngram::model_view& v);
 
 // The `label: .res N` lines of `segment` in ca65 source, in order. N is a
 // number ($hex or decimal) or a symbol defined as `SYMBOL = number` in the

@@ -128,9 +128,10 @@ int main(int argc, char** argv) {
   auto* emit = app.add_subcommand("emit", "Write a model as a 6502 program (ca65 assembly and ld65 configuration)");
   std::string target_text = "sim6502";
   emit->add_option("--model", model_path, "Model file (.safetensors)")->required();
-  emit->add_option("--target", target_text, "Target: sim6502 (sim65, for tests and benchmarks)")
+  emit->add_option("--target", target_text,
+                   "Target: sim6502 (sim65, for tests and benchmarks) or nes (an NROM cartridge with a prompt menu)")
       ->default_val("sim6502")
-      ->check(CLI::IsMember({"sim6502"}));
+      ->check(CLI::IsMember({"sim6502", "nes"}));
   emit->add_option("-o,--output", output, "Directory to write the program's files to (created if missing)")
       ->required();
 
@@ -198,9 +199,11 @@ int main(int argc, char** argv) {
       gen::write_program(program, output);
       std::string names;
       for (const auto& f : program.sources) names += f.name + ", ";
+      for (const auto& f : program.includes) names += f.name + ", ";
       fmt::print("tinylm-gen: wrote {}{} in {} (order {}, {} bytes of tables, {} bytes of zero page)\n", names,
                  program.config.name, output, model.order, program.table_bytes, program.zero_page_bytes);
       fmt::print("RAM map ({}):\n{}", target_text, gen::ram_map_text(program));
+      if (!program.rom_plan.empty()) fmt::print("ROM plan ({}):\n{}", target_text, program.rom_plan);
       fmt::print("Build with:\n{}\n", gen::build_command(program, output));
     } else if (header->parsed()) {
       const gen::ngram_tables model = gen::read_model_file(model_path);

@@ -57,6 +57,7 @@ program_6502 sim6502_program(const ngram_tables& model) {
   p.table_bytes = code.table_bytes;
   p.table_room = plan::table_room;
   p.zero_page_bytes = total(code.zero_page);
+  p.code_bytes = code.code_bytes;
   p.output_name = "prog.prg";
   p.map_name = "prog.map";
 
@@ -101,17 +102,100 @@ program_6502 sim6502_program(const ngram_tables& model) {
   return p;
 }
 
+// The zero-page lines of the map and the total, for sources linked in order.
+std::size_t add_zero_page(std::vector<ram_region>& map,
+                          const std::vector<std::pair<std::string, std::vector<asm_reservation>>>& parts) {
+  std::uint32_t at = 0;
+  for (const auto& [who, r] : parts) {
+    for (const asm_reservation& x : r) {
+      map.push_back({at, x.size, "zero page",
+                     fmt::format("{}{}{}", who, x.label, x.comment.empty() ? "" : ": " + x.comment)});
+      at += static_cast<std::uint32_t>(x.size);
+    }
+  }
+  return at;
+}
+
+program_6502 nes_program(const ngram_tables& model) {
+  namespace plan = nes_plan;
+  ngram_6502 code = emit_ngram_6502(model);
+  const std::string shell = asm_template("nes/shell.s");
+  const std::vector<asm_reservation> shell_zero_page = asm_reservations(shell, "ZEROPAGE");
+
+  program_6502 p;
+  p.target = target_6502::nes;
+  p.table_bytes = code.table_bytes;
+  p.code_bytes = code.code_bytes;
+  p.zero_page_bytes = total(code.zero_page);
+  p.rom_bytes = plan::prg_size;
+  p.shell_bytes = plan::shell_prg;
+  p.vector_bytes = plan::vectors;
+  p.table_room = plan::runtime_room - p.code_bytes;
+  p.output_name = "tinylm.nes";
+  p.map_name = "tinylm.map";
+
+  // The fit checks, before anything is written.
+  if (p.used_rom_bytes() > p.rom_bytes)
+    throw error(fmt::format(
+        "the model does not fit the nes target (NROM, {} bytes of PRG ROM): the shell needs {}, the runtime {}, "
+        "the tables {} and the vectors {}, {} bytes in all, {} too many; the tables may have at most {} bytes. "
+        "Use a smaller --budget (at most about {} for tinylm-gen ngram) or the banked cartridge "
+        "(--target nes-uxrom)",
+        p.rom_bytes, p.shell_bytes, p.code_bytes, p.table_bytes, p.vector_bytes, p.used_rom_bytes(),
+        p.used_rom_bytes() - p.rom_bytes, p.table_room, p.table_room));
+  const std::size_t zp = p.zero_page_bytes + total(shell_zero_page);
+  if (zp > 256)
+    throw error(fmt::format("the zero page does not fit the nes target: the shell needs {} bytes, the runtime {}, "
+                            "{} in all, 256 available",
+                            total(shell_zero_page), p.zero_page_bytes, zp));
+
+  // The RAM map: ld65 allocates the zero page in link order, the shell first.
+  std::vector<ram_region>& map = p.ram_map;
+  add_zero_page(map, {{"shell ", shell_zero_page}, {"", code.zero_page}});
+  if (zp < 256) map.push_back({static_cast<std::uint32_t>(zp), 256 - zp, "zero page", "free"});
+  map.push_back({0x0100, 256, "stack",
+                 fmt::format("the 6502 stack (at most {} bytes in use: the shell's calls and an NMI; the runtime's "
+                             "path 8)",
+                             plan::stack_use)});
+  map.push_back({plan::oam_start, plan::results_start - plan::oam_start, "free", "kept for an OAM page (no sprites)"});
+  map.push_back({plan::results_start, plan::ring_start - plan::results_start, "buffer",
+                 "shell: results and UI state at fixed addresses (OUT_LEN $0300, OUT $0301-$0380, ...; shell.s)"});
+  map.push_back({plan::ring_start, plan::bss_start - plan::ring_start, "buffer", "shell: the VRAM update ring"});
+  map.push_back({plan::bss_start, plan::bss_size, "free", "segment BSS (unused)"});
+
+  p.rom_plan = fmt::format(
+      "  $8000-$FFFF {:>6}  PRG ROM (NROM-256)\n"
+      "              {:>6}  shell: CODE + RODATA (shell.s, prompts.inc)\n"
+      "              {:>6}  runtime: CODE (ngram_runtime.s)\n"
+      "              {:>6}  tables: RODATA (ngram_tables.s; room for {})\n"
+      "              {:>6}  vectors ($FFFA-$FFFF)\n"
+      "              {:>6}  free\n"
+      "  CHR ROM     {:>6}  the font of cc65's nes.lib (4,096 used)\n",
+      p.rom_bytes, p.shell_bytes, p.code_bytes, p.table_bytes, p.table_room, p.vector_bytes,
+      p.rom_bytes - p.used_rom_bytes(), 8192);
+
+  p.sources.push_back({"shell.s", shell});
+  p.sources.push_back(std::move(code.runtime));
+  p.sources.push_back(std::move(code.tables));
+  p.includes.push_back({"prompts.inc", asm_template("nes/prompts.inc")});
+  p.config = {"nrom.cfg", asm_template("nes/nrom.cfg")};
+  return p;
+}
+
 }  // namespace
 
 target_6502 parse_target_6502(const std::string& name) {
   if (name == "sim6502") return target_6502::sim6502;
-  throw error(fmt::format("unknown 6502 target '{}' (targets: sim6502)", name));
+  if (name == "nes") return target_6502::nes;
+  throw error(fmt::format("unknown 6502 target '{}' (targets: sim6502, nes)", name));
 }
 
 const char* target_name(target_6502 target) {
   switch (target) {
     case target_6502::sim6502:
       return "sim6502";
+    case target_6502::nes:
+      return "nes";
   }
   return "?";
 }
@@ -120,6 +204,8 @@ program_6502 emit_program_6502(const ngram_tables& model, target_6502 target) {
   switch (target) {
     case target_6502::sim6502:
       return sim6502_program(model);
+    case target_6502::nes:
+      return nes_program(model);
   }
   throw error("internal error: unknown 6502 target");
 }
@@ -149,6 +235,7 @@ void write_program(const program_6502& program, const std::string& dir) {
   if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   if (ec) throw error(fmt::format("cannot create the directory '{}': {}", dir, ec.message()));
   for (const asm_file& f : program.sources) write_text_file(in_dir(dir, f.name), f.text);
+  for (const asm_file& f : program.includes) write_text_file(in_dir(dir, f.name), f.text);
   write_text_file(in_dir(dir, program.config.name), program.config.text);
 }
 

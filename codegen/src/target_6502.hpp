@@ -6,6 +6,9 @@
 //   sim6502  sim65's simulated 6502: a test and benchmark program that reads
 //            requests (seed, max length, prompt) from stdin and writes the
 //            replies to stdout (protocol: codegen/asm/sim6502/main.s).
+//   nes      an NES cartridge (iNES, mapper 0, NROM-256: 32 KB PRG, 8 KB CHR):
+//            the shell of codegen/asm/nes (menu of prompts, seed, text on
+//            screen) linked with the runtime and the tables.
 //
 // A plan that does not fit (tables larger than the target's room, zero page
 // or buffers overflowing) is refused with a gen::error naming the numbers.
@@ -21,9 +24,9 @@
 
 namespace tinylm::gen {
 
-enum class target_6502 { sim6502 };
+enum class target_6502 { sim6502, nes };
 
-// "sim6502" -> target_6502::sim6502; throws gen::error for another name.
+// "sim6502" -> target_6502::sim6502, "nes" -> target_6502::nes; throws gen::error for another name.
 target_6502 parse_target_6502(const std::string& name);
 const char* target_name(target_6502 target);
 
@@ -37,7 +40,8 @@ struct ram_region {
 
 struct program_6502 {
   target_6502 target = target_6502::sim6502;
-  std::vector<asm_file> sources;  // in link order: the runtime first
+  std::vector<asm_file> sources;  // in link order (sim6502: the runtime first; nes: the shell first)
+  std::vector<asm_file> includes; // files the sources .include (written beside them)
   asm_file config;                // the ld65 configuration
   std::string output_name;        // what the build command writes
   std::string map_name;           // the ld65 map file it writes
@@ -45,6 +49,13 @@ struct program_6502 {
   std::size_t table_bytes = 0;    // data bytes of the tables
   std::size_t table_room = 0;     // the most the target's plan allows
   std::size_t zero_page_bytes = 0;  // the runtime's zero page
+  std::size_t code_bytes = 0;       // the runtime's CODE
+  // ROM targets: the program ROM and what is in it (0 for sim6502).
+  std::size_t rom_bytes = 0;        // PRG ROM size
+  std::size_t shell_bytes = 0;      // the shell's CODE + RODATA
+  std::size_t vector_bytes = 0;     // the interrupt vectors
+  std::size_t used_rom_bytes() const { return shell_bytes + code_bytes + table_bytes + vector_bytes; }
+  std::string rom_plan;             // the ROM plan as text (empty for sim6502)
 };
 
 // The sim6502 memory plan (see codegen/asm/sim6502/sim6502.cfg).
@@ -59,6 +70,23 @@ inline constexpr std::size_t code_reserve = 4096;  // the runtime, main.s and cc
 inline constexpr std::size_t table_room = program_size - code_reserve;
 inline constexpr std::size_t cc65_zero_page = 26;  // sp, sreg, regsave, ptr1-4, tmp1-4, regbank (cc65 2.19)
 }  // namespace sim6502_plan
+
+// The NES plan (NROM-256, see codegen/asm/nes/nrom.cfg and the RAM map at the
+// top of shell.s). shell_prg is the shell's CODE + RODATA with the bundled
+// prompts.inc, as ld65 links it (the NES test compares with ld65's map).
+namespace nes_plan {
+inline constexpr std::size_t prg_size = 0x8000;
+inline constexpr std::size_t vectors = 6;
+inline constexpr std::size_t shell_prg = 1885;
+inline constexpr std::uint32_t oam_start = 0x0200;    // free, kept for an OAM page
+inline constexpr std::uint32_t results_start = 0x0300;  // the shell's results and UI state
+inline constexpr std::uint32_t ring_start = 0x0400;     // the shell's VRAM update ring
+inline constexpr std::uint32_t bss_start = 0x0500;      // free (segment BSS)
+inline constexpr std::size_t bss_size = 0x0300;
+inline constexpr std::size_t stack_use = 19;            // shell calls 11 + an NMI's 8 (runtime path: 8)
+// Room for the runtime's code and the tables.
+inline constexpr std::size_t runtime_room = prg_size - vectors - shell_prg;
+}  // namespace nes_plan
 
 // Throws gen::error if the model or the RAM plan does not fit the target.
 program_6502 emit_program_6502(const ngram_tables& model, target_6502 target);

@@ -7,11 +7,13 @@
 #                      must show it. Skipped (not failed) without fceux or
 #                      xvfb-run. Artifacts (ROM, map, results, log, screenshots)
 #                      in <build>/tests/nes/<name>/.
-#   nes.setup.sayings  (fixture, with tinylm-gen) the bundled sayings model, its
-#                      6502 runtime and tables from `tinylm-gen emit`, and the
-#                      expected file from the C++ oracle (`tinylm-gen generate`)
-#   nes.shell.sayings  the shell linked with that runtime in fceux: every case
-#                      must equal the C++ oracle byte for byte
+#   nes.setup.sayings  (fixture, with tinylm-gen and cl65) the bundled sayings
+#                      model, its cartridge from `tinylm-gen emit --target nes`
+#                      built with the printed cl65 command (the printed RAM and
+#                      ROM plans checked against ld65's map), and the expected
+#                      file from the C++ oracle (`tinylm-gen generate`)
+#   nes.shell.sayings  that ROM in fceux: every case must equal the C++ oracle
+#                      byte for byte
 #
 # tinylm_nes_test(<name> EXPECTED <file> [RUNTIME <.s>...] [RUNTIME_INCLUDE <dir>...]
 #                 [ROM <file.nes> [LABELS <ld65 -Ln file>]] [CASES <file>]
@@ -79,17 +81,18 @@ if(TINYLM_NES_PYTHON3)
 endif()
 tinylm_nes_test(shell.stub EXPECTED "${TINYLM_NES_TESTS_DIR}/stub_expected.txt")
 
-# ---- the shell on the real runtime, against the C++ oracle -----------------------
-if(TARGET tinylm-gen)
+# ---- the cartridge of `tinylm-gen emit --target nes`, against the C++ oracle ------
+find_program(TINYLM_NES_CL65 cl65)
+if(TARGET tinylm-gen AND TINYLM_NES_CL65)
   set(nes_model_dir "${CMAKE_CURRENT_BINARY_DIR}/nes/sayings-model")
   add_test(NAME nes.setup.sayings
-           COMMAND ${CMAKE_COMMAND} "-DGEN=$<TARGET_FILE:tinylm-gen>"
+           COMMAND ${CMAKE_COMMAND} "-DGEN=$<TARGET_FILE:tinylm-gen>" "-DCL65=${TINYLM_NES_CL65}"
                    "-DCORPUS=${TINYLM_NES_TESTS_DIR}/../../codegen/corpus/sayings.txt"
                    "-DOUT_DIR=${nes_model_dir}"
                    -P "${TINYLM_NES_TESTS_DIR}/real_model_setup.cmake")
   set_tests_properties(nes.setup.sayings PROPERTIES LABELS nes TIMEOUT 120
                        FIXTURES_SETUP tinylm_nes_sayings)
   tinylm_nes_test(shell.sayings EXPECTED "${nes_model_dir}/expected.txt"
-                  RUNTIME "${nes_model_dir}/emit/ngram_runtime.s" "${nes_model_dir}/emit/ngram_tables.s"
+                  ROM "${nes_model_dir}/emit/tinylm.nes" LABELS "${nes_model_dir}/emit/tinylm.labels"
                   DEPENDS tinylm_nes_sayings)
 endif()

@@ -6,6 +6,8 @@
 // tests/target6502 (sim65).
 #include <catch2/catch.hpp>
 
+#include <fmt/core.h>
+
 #include <string>
 #include <vector>
 
@@ -187,6 +189,78 @@ TEST_CASE("a model larger than the target is refused; one that fills it is not",
   REQUIRE_THROWS_WITH(gen::emit_program_6502(too_big, gen::target_6502::sim6502),
                       Catch::Contains("does not fit the sim6502 target") && Catch::Contains("need 59634 bytes") &&
                           Catch::Contains("room for 59632"));
+}
+
+TEST_CASE("the nes cartridge: files, link order, RAM plan, ROM plan and build command", "[emit_6502][nes]") {
+  const gen::program_6502 p = gen::emit_program_6502(tiny_tables(), gen::target_6502::nes);
+  REQUIRE(p.sources.size() == 3);
+  CHECK(p.sources[0].name == "shell.s");  // first: its zero page starts at $0000
+  CHECK(p.sources[1].name == "ngram_runtime.s");
+  CHECK(p.sources[2].name == "ngram_tables.s");
+  REQUIRE(p.includes.size() == 1);
+  CHECK(p.includes[0].name == "prompts.inc");
+  CHECK(p.includes[0].text.find("PROMPT \"") != std::string::npos);
+  CHECK(p.sources[0].text.find(".include \"prompts.inc\"") != std::string::npos);
+  CHECK(p.config.name == "nrom.cfg");
+  CHECK(p.config.text.find("VECTORS") != std::string::npos);
+  // The runtime and tables are those of the sim6502 target.
+  const gen::program_6502 sim = gen::emit_program_6502(tiny_tables(), gen::target_6502::sim6502);
+  CHECK(p.sources[1].text == sim.sources[0].text);
+  CHECK(p.sources[2].text == sim.sources[1].text);
+  // RAM: the shell's 27 bytes of zero page, then the runtime's 24; the fixed
+  // buffers of the shell; 2 KB in all, in address order without gaps.
+  CHECK(p.zero_page_bytes == 24);
+  REQUIRE(!p.ram_map.empty());
+  for (std::size_t i = 1; i < p.ram_map.size(); ++i) {
+    INFO(p.ram_map[i].what);
+    CHECK(p.ram_map[i].address == p.ram_map[i - 1].address + p.ram_map[i - 1].size);
+  }
+  CHECK(p.ram_map.back().address + p.ram_map.back().size == 0x0800);
+  const std::string map = gen::ram_map_text(p);
+  CHECK(map.find("  $0000-$0000      1  zero page  shell nmi_count") != std::string::npos);
+  CHECK(map.find("  $001B-$001E      4  zero page  tlm_rng: ") != std::string::npos);
+  CHECK(map.find("  $0033-$00FF    205  zero page  free") != std::string::npos);
+  CHECK(map.find("  $0100-$01FF    256  stack ") != std::string::npos);
+  CHECK(map.find("  $0300-$03FF    256  buffer     shell: results") != std::string::npos);
+  CHECK(map.find("  $0400-$04FF    256  buffer     shell: the VRAM update ring") != std::string::npos);
+  CHECK(map.find("  $0500-$07FF    768  free ") != std::string::npos);
+  // ROM: shell + runtime + tables + vectors, the rest free.
+  CHECK(p.rom_bytes == 32768);
+  CHECK(p.shell_bytes == 1885);
+  CHECK(p.code_bytes == gen::runtime_code_bytes(tiny_tables().view()));
+  CHECK(p.rom_plan.find(fmt::format("{:>6}  free", 32768 - 1885 - 6 - p.code_bytes - p.table_bytes)) !=
+        std::string::npos);
+  CHECK(gen::build_command(p, "out") ==
+        "cl65 -t nes -C out/nrom.cfg -m out/tinylm.map -o out/tinylm.nes out/shell.s out/ngram_runtime.s "
+        "out/ngram_tables.s");
+  CHECK(gen::parse_target_6502("nes") == gen::target_6502::nes);
+}
+
+TEST_CASE("the runtime's code size follows its template", "[emit_6502]") {
+  // Measured with ld65 (ngram_runtime.o CODE) on models built from the
+  // sayings corpus; the target tests compare every model they build.
+  gen::ngram_tables m = synthetic(255, 10);  // an 8-bit search on table 2
+  CHECK(gen::runtime_code_bytes(m.view()) == 281 + 6 + 32 + 2 + (48 + 14 + 10));
+  m = synthetic(256, 10);  // a 16-bit search
+  CHECK(gen::runtime_code_bytes(m.view()) == 281 + 6 + 32 + 2 + (88 + 34 + 10));
+}
+
+TEST_CASE("a model larger than the NROM cartridge is refused; one that fills it is not", "[emit_6502][nes]") {
+  // Room for tables: 32,768 - 6 - 1,885 (shell) - 453 (runtime) = 30,424
+  // = 6 * 5,000 + 4 + 2 * 210.
+  const gen::ngram_tables fits = synthetic(5000, 210);
+  const gen::program_6502 p = gen::emit_program_6502(fits, gen::target_6502::nes);
+  CHECK(p.code_bytes == 453);
+  CHECK(p.table_room == 30424);
+  CHECK(p.table_bytes == 30424);
+  CHECK(p.used_rom_bytes() == 32768);
+  CHECK(p.rom_plan.find("     0  free") != std::string::npos);
+  const gen::ngram_tables too_big = synthetic(5000, 211);
+  REQUIRE_THROWS_WITH(gen::emit_program_6502(too_big, gen::target_6502::nes),
+                      Catch::Contains("does not fit the nes target") && Catch::Contains("32768 bytes of PRG ROM") &&
+                          Catch::Contains("the tables 30426") && Catch::Contains("2 too many") &&
+                          Catch::Contains("at most 30424") && Catch::Contains("--budget") &&
+                          Catch::Contains("--target nes-uxrom"));
 }
 
 TEST_CASE("the emitter refuses invalid tables and unknown targets", "[emit_6502]") {

@@ -56,6 +56,7 @@
 #include <tinylm/ngram.hpp>
 #include <tinylm/prng.hpp>
 
+#include "emit_6502.hpp"
 #include "error.hpp"
 #include "model_file.hpp"
 
@@ -766,6 +767,14 @@ int main(int argc, char** argv) {
     if (!o.expect_emit_error.empty()) return refused(o, model_path);
     const gen::ngram_tables model = gen::read_model_file(model_path.string());
     const program p = emit_and_build(o, model_path);
+    if (o.mutations.empty()) {
+      // The code size the emitter plans with (the NES ROM plan) is ld65's.
+      const std::size_t planned = gen::runtime_code_bytes(model.view());
+      const std::size_t linked = module_sizes(p.map)["ngram_runtime.o"]["CODE"];
+      if (planned != linked)
+        throw failure(fmt::format("runtime_code_bytes says {} bytes, ld65 linked {} bytes of ngram_runtime.o CODE",
+                                  planned, linked));
+    }
     return o.bench ? bench(o, p, model) : check(o, p, model);
   } catch (const failure& e) {
     fmt::print(stderr, "FAIL: {}\n", e.what());

@@ -70,8 +70,13 @@ if(COMMAND tinylm_cli_test)
 cl65 -t sim6502 -C out/sim6502[.]cfg -m out/prog[.]map -o out/prog[.]prg out/ngram_runtime[.]s out/ngram_tables[.]s out/main[.]s
 $"
     EXPECT_FILES out/ngram_runtime.s out/ngram_tables.s out/main.s out/sim6502.cfg REPEAT)
+  tinylm_cli_test(emit.nes SETUP model=m.safetensors ARGS emit --model m.safetensors --target nes -o out
+    STDOUT "wrote shell[.]s, ngram_runtime[.]s, ngram_tables[.]s, prompts[.]inc, nrom[.]cfg in out.*RAM map [(]nes[)]:.*[$]0000-[$]0000      1  zero page  shell nmi_count.*[$]0100-[$]01FF    256  stack.*[$]0300-[$]03FF    256  buffer .*ROM plan [(]nes[)]:.*32768  PRG ROM.*  1885  shell.*Build with:
+cl65 -t nes -C out/nrom[.]cfg -m out/tinylm[.]map -o out/tinylm[.]nes out/shell[.]s out/ngram_runtime[.]s out/ngram_tables[.]s
+$"
+    EXPECT_FILES out/shell.s out/prompts.inc out/nrom.cfg out/ngram_runtime.s out/ngram_tables.s REPEAT)
   tinylm_cli_test(emit.unknown_target SETUP model=m.safetensors
-    ARGS emit --model m.safetensors --target nes -o out EXIT nonzero STDERR "--target: nes not in [{]sim6502[}]"
+    ARGS emit --model m.safetensors --target c64 -o out EXIT nonzero STDERR "--target: c64 not in [{]sim6502,nes[}]"
     NO_NEW_FILES)
   tinylm_cli_test(emit.missing_model ARGS emit --model none.safetensors -o out EXIT 1
     STDERR "tinylm-gen: error: cannot open model file 'none[.]safetensors'" NO_NEW_FILES)
