@@ -4,6 +4,7 @@
 #include <tinylm/exp_table.hpp>
 #include <tinylm/fixed_point.hpp>
 #include <tinylm/fixed_string.hpp>
+#include <tinylm/hashmlp.hpp>
 #include <tinylm/isqrt.hpp>
 #include <tinylm/matvec_int2.hpp>
 #include <tinylm/matvec_int8.hpp>
@@ -11,11 +12,14 @@
 #include <tinylm/ngram.hpp>
 #include <tinylm/ngram_lookup.hpp>
 #include <tinylm/prng.hpp>
+#include <tinylm/relu_u8.hpp>
 #include <tinylm/rmsnorm.hpp>
 #include <tinylm/sampling.hpp>
 #include <tinylm/softmax.hpp>
 #include <tinylm/trigram_hash.hpp>
 #include <tinylm/zoo/sayings.hpp>
+
+#include "../support/tiny_hashmlp.hpp"
 
 int tinylm_float_free_check(const char* text, unsigned n, unsigned seed, std::int16_t* io) {
   auto reply = tinylm::reply<tinylm::zoo::sayings>(std::string_view(text, n), seed);
@@ -30,6 +34,14 @@ int tinylm_float_free_check(const char* text, unsigned n, unsigned seed, std::in
   std::uint8_t buckets[128] = {};
   tinylm::trigram_hash(text, n, buckets, 128);
   tinylm::xorshift32 rng(seed);
-  return static_cast<int>(reply.size() + tinylm::argmax(io, 4) + tinylm::sample_top_k(io, 4, 256, 2, rng) +
+  using tiny_mlp = tinylm_test::tiny_hashmlp;
+  std::uint8_t prompt_buckets[tinylm::hashmlp::buckets] = {};
+  tinylm::hashmlp::prompt_features(std::string_view(text, n), prompt_buckets);
+  std::int16_t logits[4] = {};
+  tinylm::hashmlp::forward(tinylm::hashmlp::view_of<tiny_mlp>(), prompt_buckets, "HI", logits);
+  tinylm::relu_u8(logits, 4);
+  auto mlp_reply = tinylm::hashmlp::generate<tiny_mlp, 32>(std::string_view(text, n), seed, 32, 16384, 2);
+  auto mlp_default = tinylm::reply<tiny_mlp>(std::string_view(text, n));
+  return static_cast<int>(reply.size() + mlp_reply.size() + mlp_default.size() + logits[0] + tinylm::argmax(io, 4) + tinylm::sample_top_k(io, 4, 256, 2, rng) +
                           tinylm::isqrt32(seed) + weights[0] + buckets[0] + y[0]);
 }
