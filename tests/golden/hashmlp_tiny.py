@@ -10,8 +10,13 @@ Python integers only (stdlib), and prints the expected replies.
   python3 tests/golden/hashmlp_tiny.py            expected replies
   python3 tests/golden/hashmlp_tiny.py --header   the packed arrays of
                                                   tests/support/tiny_hashmlp.hpp
+  python3 tests/golden/hashmlp_tiny.py --check    exit 1 unless the packed
+      bytes and biases of tiny_hashmlp.hpp are this model's and every reply
+      below is asserted in tests/static/hashmlp.cpp
 """
 import decimal
+import os
+import re
 import sys
 
 # ---------------------------------------------------------------- the model
@@ -162,7 +167,37 @@ CASES = [
     (b"yo", 7, 32, 4096, 0), (b"\xff\x00hi", 42, 32, 16384, 3), (b"", 0, 32, 256, 0),
 ]
 
+def c_literal(b):
+    """The reply as tests/static/hashmlp.cpp spells it (printable ASCII only)."""
+    assert all(32 <= c < 127 and c not in b'"\\' for c in b)
+    return '"' + b.decode() + '"'
+
+def check():
+    here = os.path.dirname(os.path.abspath(__file__))
+    hdr = open(os.path.join(here, "..", "support", "tiny_hashmlp.hpp")).read()
+    body = hdr[hdr.index("weights[] = {"):]
+    got = [int(v, 16) for v in re.findall(r"0x([0-9A-F]{2})", re.sub(r"//[^\n]*", "", body))]
+    want = [v for l, (rows, _) in enumerate(LAYERS) for r in packed(rows, SIZES[l]) for v in r]
+    ok = got == want
+    print("packed weights:", "ok" if ok else "MISMATCH")
+    bias_text = re.sub(r"//[^\n]*", "", hdr[hdr.index("biases[] = {"):])
+    bias_text = bias_text[:bias_text.index("}")]
+    biases = [int(v) for v in re.findall(r"-?\d+", bias_text.split("{", 1)[1])]
+    if biases != B0 + B1:
+        print("biases: MISMATCH", biases)
+        ok = False
+    static = open(os.path.join(here, "..", "static", "hashmlp.cpp")).read()
+    for p, seed, n, inv, k in CASES:
+        r = generate(p, seed, n, inv, k)
+        if c_literal(r) not in static:
+            print(f"reply {r!r} for prompt {p[:20]!r} seed {seed} is not asserted in tests/static/hashmlp.cpp")
+            ok = False
+    print("check:", "ok" if ok else "FAILED")
+    return ok
+
 if __name__ == "__main__":
+    if "--check" in sys.argv:
+        sys.exit(0 if check() else 1)
     if "--header" in sys.argv:
         header()
         sys.exit(0)
