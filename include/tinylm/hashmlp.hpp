@@ -149,20 +149,6 @@ concept hashmlp_model = requires {
   { M::default_seed } -> std::convertible_to<std::uint32_t>;
 };
 
-template <hashmlp_model M>
-constexpr model_view view_of() noexcept {
-  static_assert(M::layer_count >= 1 && M::layer_count <= max_layers, "1..8 layers");
-  model_view v;
-  v.alphabet = M::alphabet;
-  v.context_length = M::context_length;
-  v.layer_count = M::layer_count;
-  for (std::size_t l = 0; l <= M::layer_count; ++l) v.sizes[l] = M::layer_sizes[l];
-  v.weights = M::weights;
-  v.biases = M::biases;
-  v.shifts = M::shifts;
-  return v;
-}
-
 // The model's decoding defaults (see the concept).
 template <class M>
 inline constexpr std::uint16_t default_inv_temp_q8 = [] {
@@ -195,9 +181,11 @@ constexpr std::int64_t accumulator_bound(const model_view& m, std::size_t l) noe
   return static_cast<std::int64_t>(m.sizes[l]) * max_input_times_weight + max_bias + half;
 }
 
-// Structural check: what a loader runs before trusting a model. nullptr when
-// valid, else a description of the first problem.
-constexpr const char* validate(const model_view& m) noexcept {
+// The shape part of validate(): layer count and sizes within the limits and
+// the tables present. forward() and generate() do nothing (write no logit,
+// return an empty reply) for a view that fails it, so a bad model file can
+// never overrun their fixed buffers.
+constexpr const char* validate_shape(const model_view& m) noexcept {
   if (m.layer_count < 1 || m.layer_count > max_layers) return "layer_count must be 1..8";
   if (m.alphabet == nullptr || m.weights == nullptr || m.biases == nullptr || m.shifts == nullptr)
     return "missing table";
@@ -207,12 +195,42 @@ constexpr const char* validate(const model_view& m) noexcept {
   if (m.output_size() < 2 || m.output_size() > max_width)
     return "the alphabet must have 1..255 symbols (output layer 2..256 with END)";
   if (m.context_length > max_context_length) return "context_length must be at most 64";
+  return nullptr;
+}
+
+// Structural check: what a loader runs before trusting a model, and what an
+// emitter requires (shifts 0..23 and the 24-bit bound). nullptr when valid,
+// else a description of the first problem. (The C++ forward pass itself is
+// defined for every shift 0..31 and every int32 bias: the accumulator wraps.)
+constexpr const char* validate(const model_view& m) noexcept {
+  if (const char* e = validate_shape(m)) return e;
   for (std::size_t l = 0; l < m.layer_count; ++l) {
     if (m.shifts[l] > max_shift) return "a shift is larger than 23";
     if (accumulator_bound(m, l) >= accumulator_limit)
       return "a layer can exceed the 24-bit accumulator (fan_in * 510 + max|bias| + half >= 2^23)";
   }
   return nullptr;
+}
+
+// The view of a model type (its shape is checked at compile time).
+template <hashmlp_model M>
+constexpr model_view make_view() noexcept {
+  model_view v;
+  v.alphabet = M::alphabet;
+  v.context_length = M::context_length;
+  v.layer_count = M::layer_count;
+  for (std::size_t l = 0; l <= M::layer_count && l <= max_layers; ++l) v.sizes[l] = M::layer_sizes[l];
+  v.weights = M::weights;
+  v.biases = M::biases;
+  v.shifts = M::shifts;
+  return v;
+}
+
+template <hashmlp_model M>
+constexpr model_view view_of() noexcept {
+  static_assert(M::layer_count >= 1 && M::layer_count <= max_layers, "1..8 layers");
+  static_assert(validate_shape(make_view<M>()) == nullptr, "model shape out of the limits");
+  return make_view<M>();
 }
 
 // The hashed part of a prompt: its last max_prompt_bytes bytes.
@@ -252,6 +270,7 @@ constexpr void layer(const model_view& m, std::size_t l, const std::int16_t* in,
 // logits[0..S+1) from the input features x[0..256).
 constexpr void forward_features(const model_view& m, const std::int16_t* x,
                                 std::int16_t* logits) noexcept {
+  if (validate_shape(m) != nullptr) return;
   std::int16_t act[2][max_width]{};
   const std::int16_t* in = x;
   for (std::size_t l = 0; l < m.layer_count; ++l) {
@@ -282,6 +301,7 @@ constexpr fixed_string<Capacity> generate(const model_view& m, std::string_view 
                                           std::uint16_t inv_temp_q8 = 0,
                                           std::size_t top_k = 0) noexcept {
   fixed_string<Capacity> out;
+  if (validate_shape(m) != nullptr) return out;
   std::uint8_t pb[buckets]{};
   prompt_features(prompt, pb);
   xorshift32 rng(seed);

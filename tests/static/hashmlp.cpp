@@ -57,6 +57,16 @@ constexpr hm::model_view with_context(std::size_t c) {
   return v;
 }
 static_assert(hm::validate(with_context(64)) == nullptr && hm::validate(with_context(65)) != nullptr);
+// A view outside the limits: generate returns nothing, forward writes no logit.
+static_assert(hm::generate<8>(with_size(2, 300), "hi", 1).empty());
+static_assert(hm::generate<8>(with_context(65), "hi", 1).empty());
+constexpr bool forward_writes_nothing() {
+  std::uint8_t pb[hm::buckets]{};
+  std::int16_t l[4] = {7, 7, 7, 7};
+  hm::forward(with_size(1, 0), pb, "", l);
+  return l[0] == 7 && l[3] == 7;
+}
+static_assert(forward_writes_nothing());
 
 // Plan: 256 features + 1 * 8 activations + 2 * 4 logits + 3 * 4 sampling + 4 context
 // + 4 rng + 32 output = 324; ROM 520 weight bytes + 12 * 4 biases + 2 shifts + 3 symbols.
