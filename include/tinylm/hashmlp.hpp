@@ -7,7 +7,8 @@
 // Features (input_size = 256 int16 values, all 0..255):
 //   prompt' = the last max_prompt_bytes = 255 bytes of the prompt (all of it
 //             when shorter; an overlong prompt is cut from the front, so the
-//             work per prompt is bounded on an 8-bit target: a 255-byte ring);
+//             work per prompt is bounded on an 8-bit target: a 255-byte ring;
+//             a target that reads a longer line must keep its LAST 255 bytes);
 //   context = the last min(C, n) symbols generated so far, oldest first
 //             (C = the model's context_length, 0..max_context_length; before
 //             any output the context is empty, so its 128 counts are all 0);
@@ -46,7 +47,7 @@
 //
 // Generation (one symbol per step, at most max_length and Capacity symbols):
 //   step: logits = forward(prompt buckets, context);
-//         k = argmax(logits)                            if inv_temp_q8 == 0
+//         k = argmax(logits) (ties: lowest index)       if inv_temp_q8 == 0
 //         k = sample_top_k(logits, S+1, inv_temp_q8, top_k, rng) otherwise
 //         (sampling.hpp; rng = xorshift32(seed), exactly one draw per
 //         sampled step, the END step included; argmax draws nothing);
@@ -55,6 +56,8 @@
 //   The prompt buckets are computed once. END is not part of the result.
 //   Work is bounded: 255 prompt bytes hashed once, then per step C bytes
 //   hashed and one forward pass.
+//   A view outside the size limits (validate_shape) gives no logits and an
+//   empty reply: the fixed buffers are never overrun.
 //
 // Cost on an 8-bit target: per step the context hash (C trigrams), then per
 //   layer rows * fan_in 2-bit decodes and 24-bit adds/subtracts (add x, sub
