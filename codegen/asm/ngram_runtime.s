@@ -31,10 +31,20 @@
 ; per probe plus about 26 per further key byte compared). One xorshift32 step
 ; is about 250 cycles, one entry of the walk 21 cycles.
 ;
-; ---- banked targets ---------------------------------------------------------
+; ---- banked targets (TLM_BANKED = 1) ----------------------------------------
 ; The tables are read in exactly three places: find_context_K (tlm_key_K_J),
 ; node_entries (tlm_first_entry_lo/hi) and walk_entries (tlm_entry_weight,
 ; tlm_entry_byte). A banked target switches banks there and nowhere else.
+; Banked, the arrays are one after another in a linear space cut into banks
+; of 16 KB (ngram_tables.s, segments BANK0, BANK1, ...), in the order above;
+; TLM_LIN_KEY_K_J, TLM_LIN_FE_LO, TLM_LIN_FE_HI, TLM_LIN_WEIGHT and
+; TLM_LIN_BYTE are the linear addresses of their first elements. An element
+; at linear address L is in bank L >> 14 at TLM_WINDOW + (L & $3FFF); an
+; array may cross from one bank to the next anywhere. Every table byte is read
+; through tlm_read, which calls the target's tlm_bank_select (A = bank; keeps
+; X; may clobber A and Y) only when the bank changes. Every search is then
+; the 16-bit one. tlm_start forgets the selected bank (the caller may have
+; switched it).
 ;
 ; ---- rules ------------------------------------------------------------------
 ; Only the zero-page bytes below and at most 6 bytes of stack (tlm_sample ->
@@ -50,12 +60,16 @@
 .exportzp tlm_rng, tlm_hist, tlm_ptr
 .export tlm_seed, tlm_start, tlm_sample
 
+.if TLM_BANKED
+.import tlm_bank_select
+.else
 .import tlm_first_entry_lo, tlm_first_entry_hi, tlm_entry_byte, tlm_entry_weight
 .repeat TLM_ORDER - 1, level
   .repeat level + 1, byte
     .import .ident(.sprintf("tlm_key_%d_%d", level + 1, byte))
   .endrepeat
 .endrepeat
+.endif
 
 ; ---- zero page ----------------------------------------------------------------
 .segment "ZEROPAGE"
@@ -66,10 +80,16 @@ tlm_lo:    .res 2              ; find_context_K: search range [lo, hi)
 tlm_hi:    .res 2
 tlm_node:  .res 2              ; find_context_K: the probe, then the node found
 tlm_kp:    .res 2              ; pointer into a table (key bytes, first_entry)
-tlm_wp:    .res 2              ; entry_weight of the node's first entry
-tlm_bp:    .res 2              ; entry_byte of the node's first entry
+tlm_wp:    .res TLM_PTR_SIZE   ; entry_weight of the node's first entry (banked: linear, 3 bytes)
+tlm_bp:    .res TLM_PTR_SIZE   ; entry_byte of the node's first entry (banked: linear, 3 bytes)
 tlm_count: .res 1              ; entries of the node (tlm_start: the prompt's length)
 tlm_tmp:   .res 4              ; xorshift32_next: the shifted state
+.if TLM_BANKED
+tlm_la:    .res 3              ; tlm_read: the linear address to read
+tlm_bank:  .res 1              ; the bank in the window ($FF: unknown)
+tlm_r:     .res 1              ; walk_entries: r
+tlm_w:     .res 1              ; walk_entries: the entry's weight
+.endif
 
 .segment "CODE"
 
@@ -180,6 +200,10 @@ history_push:
 ; only those are pushed. Clobbers A, X, Y.
 tlm_start:
 start_history:
+.if TLM_BANKED
+        ldx #$FF
+        stx tlm_bank            ; the window's bank is not known
+.endif
 .if TLM_HIST_LEN > 0
         lda #TLM_END_BYTE
         ldx #TLM_HIST_LEN - 1
@@ -219,6 +243,77 @@ start_history:
 .ident(.sprintf("find_context_%d", level)):
   .if count = 0
         sec                     ; an empty table: never found
+        rts
+  .elseif TLM_BANKED
+        ; Banked: the 16-bit search, each key byte read with tlm_read at
+        ; TLM_LIN_KEY_K_J + the probe.
+        lda #0
+        sta tlm_lo
+        sta tlm_lo+1
+        lda #<count
+        sta tlm_hi
+        lda #>count
+        sta tlm_hi+1
+        jmp search
+not_found:
+        rts                     ; carry is set
+search: lda tlm_lo
+        cmp tlm_hi
+        lda tlm_lo+1
+        sbc tlm_hi+1
+        bcs not_found           ; lo >= hi: not in the table
+        lda tlm_lo              ; carry is clear: mid = (lo + hi) / 2, 17 bits
+        adc tlm_hi
+        tay
+        lda tlm_lo+1
+        adc tlm_hi+1
+        ror a
+        sta tlm_node+1
+        tya
+        ror a
+        sta tlm_node
+    .repeat level, byte
+        clc
+        lda tlm_node
+        adc #<.ident(.sprintf("TLM_LIN_KEY_%d_%d", level, byte))
+        sta tlm_la
+        lda tlm_node+1
+        adc #>.ident(.sprintf("TLM_LIN_KEY_%d_%d", level, byte))
+        sta tlm_la+1
+        lda #0
+        adc #^.ident(.sprintf("TLM_LIN_KEY_%d_%d", level, byte))
+        sta tlm_la+2
+        jsr tlm_read
+        cmp z:context + byte
+      .if byte < level - 1
+        beq :+                  ; equal: the next key byte
+        jmp differ              ; (differ is too far for a branch)
+:
+      .else
+        beq found
+      .endif
+    .endrepeat
+differ: bcc less
+        lda tlm_node            ; key > context: hi = mid
+        sta tlm_hi
+        lda tlm_node+1
+        sta tlm_hi+1
+        jmp search
+less:   lda tlm_node            ; key < context: lo = mid + 1 (carry is clear)
+        adc #1
+        sta tlm_lo
+        lda tlm_node+1
+        adc #0
+        sta tlm_lo+1
+        jmp search
+found:  lda tlm_node
+        clc
+        adc #<base
+        sta tlm_node
+        lda tlm_node+1
+        adc #>base
+        sta tlm_node+1
+        clc
         rts
   .elseif count < 256
         ; Up to 255 nodes: lo, hi and the probe fit in 8 bits; X = probe.
@@ -337,6 +432,132 @@ found:  lda tlm_node
 ; In: tlm_node. Out: tlm_wp = &entry_weight[first_entry[node]], tlm_bp =
 ; &entry_byte[first_entry[node]], tlm_count = first_entry[node + 1] -
 ; first_entry[node] (at most 255: the low bytes suffice). Clobbers A, X, Y.
+.if TLM_BANKED
+; ---- tlm_read: A = the table byte at linear address tlm_la ----------------------
+; Selects bank tlm_la >> 14 if it is not in the window, then reads
+; TLM_WINDOW + (tlm_la & $3FFF). Keeps X; clobbers Y and tlm_la.
+tlm_read:
+        lda tlm_la+1
+        asl a                   ; carry = bit 15
+        rol tlm_la+2
+        asl a                   ; carry = bit 14
+        rol tlm_la+2            ; tlm_la+2 = the bank (L >> 14)
+        lda tlm_la+2
+        cmp tlm_bank
+        beq @in
+        sta tlm_bank
+        jsr tlm_bank_select     ; A = bank; keeps X
+@in:    lda tlm_la+1
+        and #$3F
+        ora #>TLM_WINDOW
+        sta tlm_la+1
+        ldy #0
+        lda (tlm_la),y
+        rts
+
+; tlm_la = the 3-byte linear base `lin` + the 16-bit value at zero page `zp`
+.macro tlm_lin_index lin, zp
+        clc
+        lda zp
+        adc #<(lin)
+        sta tlm_la
+        lda zp+1
+        adc #>(lin)
+        sta tlm_la+1
+        lda #0
+        adc #^(lin)
+        sta tlm_la+2
+.endmacro
+
+; ---- node_entries (banked): as below, tlm_wp and tlm_bp linear ------------------
+node_entries:
+        tlm_lin_index TLM_LIN_FE_LO, tlm_node
+        jsr tlm_read
+        tax                     ; X = first_entry[node], low byte
+        inc tlm_node            ; node + 1 (tlm_node is restored below)
+        bne @next
+        inc tlm_node+1
+@next:  tlm_lin_index TLM_LIN_FE_LO, tlm_node
+        jsr tlm_read
+        stx tlm_count
+        sec
+        sbc tlm_count
+        sta tlm_count           ; first_entry[node + 1] - first_entry[node]
+        lda tlm_node
+        bne @back
+        dec tlm_node+1
+@back:  dec tlm_node
+        tlm_lin_index TLM_LIN_FE_HI, tlm_node
+        jsr tlm_read            ; A = first_entry[node], high byte
+        tay
+        clc
+        txa
+        adc #<TLM_LIN_WEIGHT
+        sta tlm_wp
+        tya
+        adc #>TLM_LIN_WEIGHT
+        sta tlm_wp+1
+        lda #0
+        adc #^TLM_LIN_WEIGHT
+        sta tlm_wp+2
+        clc
+        txa
+        adc #<TLM_LIN_BYTE
+        sta tlm_bp
+        tya
+        adc #>TLM_LIN_BYTE
+        sta tlm_bp+1
+        lda #0
+        adc #^TLM_LIN_BYTE
+        sta tlm_bp+2
+        rts
+
+; ---- draw_node (banked): as below, each weight read with tlm_read ---------------
+draw_node:
+        jsr node_entries
+        jsr xorshift32_next     ; A = r
+walk_entries:
+        sta tlm_r
+        ldx tlm_count
+        beq @escape             ; a node without entries
+@entry: lda tlm_wp
+        sta tlm_la
+        lda tlm_wp+1
+        sta tlm_la+1
+        lda tlm_wp+2
+        sta tlm_la+2
+        jsr tlm_read            ; keeps X
+        sta tlm_w
+        lda tlm_r
+        cmp tlm_w
+        bcc @hit                ; r < weight
+        sbc tlm_w               ; r -= weight (carry is set)
+        sta tlm_r
+        inc tlm_wp              ; the next entry
+        bne @wdone
+        inc tlm_wp+1
+        bne @wdone
+        inc tlm_wp+2
+@wdone: inc tlm_bp
+        bne @bdone
+        inc tlm_bp+1
+        bne @bdone
+        inc tlm_bp+2
+@bdone: dex
+        bne @entry
+@escape:
+        sec
+        rts
+@hit:   lda tlm_bp
+        sta tlm_la
+        lda tlm_bp+1
+        sta tlm_la+1
+        lda tlm_bp+2
+        sta tlm_la+2
+        jsr tlm_read
+        clc
+        rts
+.else
 node_entries:
         clc
         lda #<tlm_first_entry_lo
@@ -400,6 +621,7 @@ walk_entries:
         rts
 @hit:   lda (tlm_bp),y          ; carry is clear
         rts
+.endif
 
 ; ---- tlm_sample: sample_next(model, history, rng), then history::push ----------
 ; for K = N-1 down to 0: if the last K history bytes are a context of table K,

@@ -129,9 +129,11 @@ int main(int argc, char** argv) {
   std::string target_text = "sim6502";
   emit->add_option("--model", model_path, "Model file (.safetensors)")->required();
   emit->add_option("--target", target_text,
-                   "Target: sim6502 (sim65, for tests and benchmarks) or nes (an NROM cartridge with a prompt menu)")
+                   "Target: sim6502 (sim65, for tests and benchmarks), nes (an NROM cartridge with a prompt menu), "
+                   "nes-uxrom (the same on a banked UxROM cartridge: tables up to 240 KB) or sim6502-banked "
+                   "(the banked runtime in sim65)")
       ->default_val("sim6502")
-      ->check(CLI::IsMember({"sim6502", "nes"}));
+      ->check(CLI::IsMember({"sim6502", "nes", "sim6502-banked", "nes-uxrom"}));
   emit->add_option("-o,--output", output, "Directory to write the program's files to (created if missing)")
       ->required();
 

@@ -182,12 +182,257 @@ program_6502 nes_program(const ngram_tables& model) {
   return p;
 }
 
+std::string features_text() {
+  return "FEATURES {\n"
+         "    CONDES: type    = constructor,\n"
+         "            label   = __CONSTRUCTOR_TABLE__,\n"
+         "            count   = __CONSTRUCTOR_COUNT__,\n"
+         "            segment = ONCE;\n"
+         "    CONDES: type    = destructor,\n"
+         "            label   = __DESTRUCTOR_TABLE__,\n"
+         "            count   = __DESTRUCTOR_COUNT__,\n"
+         "            segment = RODATA;\n"
+         "    CONDES: type    = interruptor,\n"
+         "            label   = __INTERRUPTOR_TABLE__,\n"
+         "            count   = __INTERRUPTOR_COUNT__,\n"
+         "            segment = RODATA,\n"
+         "            import  = __CALLIRQ__;\n"
+         "}\n";
+}
+
+program_6502 sim6502_banked_program(const ngram_tables& model) {
+  namespace plan = sim6502_plan;
+  namespace bplan = sim6502_banked_plan;
+  const bank_layout layout = plan_banks(model, 0x4000, bplan::window);
+  if (layout.banks() > bplan::max_banks)
+    throw error(fmt::format("the model does not fit the sim6502-banked target: its tables need {} banks of 16 KB, "
+                            "the program can load {}; use a smaller --budget",
+                            layout.banks(), bplan::max_banks));
+  ngram_6502 code = emit_ngram_6502(model, &layout);
+  const std::string main_text = asm_template("sim6502/main.s");
+  const std::string banks_text = asm_template("sim6502/banks.s");
+  const std::vector<asm_reservation> main_zero_page = asm_reservations(main_text, "ZEROPAGE");
+  std::vector<asm_reservation> buffers = asm_reservations(main_text, "BUFFERS");
+  for (const asm_reservation& r : asm_reservations(banks_text, "BUFFERS")) buffers.push_back(r);
+
+  program_6502 p;
+  p.target = target_6502::sim6502_banked;
+  p.table_bytes = code.table_bytes;
+  p.table_room = bplan::max_banks * layout.bank_size;
+  p.banks = layout.banks();
+  p.zero_page_bytes = total(code.zero_page);
+  p.code_bytes = code.code_bytes;
+  p.output_name = "prog.prg";
+  p.map_name = "prog.map";
+  const std::size_t zp = p.zero_page_bytes + total(main_zero_page) + plan::cc65_zero_page;
+  if (zp > 256)
+    throw error(fmt::format("the zero page does not fit the sim6502-banked target: {} bytes needed, 256 available", zp));
+  if (total(buffers) > plan::buffers_size)
+    throw error(fmt::format("the buffers do not fit the sim6502-banked target: {} bytes needed, {} available",
+                            total(buffers), plan::buffers_size));
+
+  std::vector<ram_region>& map = p.ram_map;
+  add_reservations(map, 0, code.zero_page, "zero page");
+  add_reservations(map, static_cast<std::uint32_t>(p.zero_page_bytes), main_zero_page, "zero page");
+  const auto zp_used = static_cast<std::uint32_t>(zp - plan::cc65_zero_page);
+  map.push_back({zp_used, plan::cc65_zero_page, "zero page", "cc65 runtime: sp, sreg, regsave, ptr1-4, tmp1-4, regbank"});
+  if (zp < 256) map.push_back({static_cast<std::uint32_t>(zp), 256 - zp, "zero page", "free"});
+  map.push_back({0x0100, 256, "stack", "the 6502 stack"});
+  add_reservations(map, plan::buffers_start, buffers, "buffer");
+  if (total(buffers) < plan::buffers_size)
+    map.push_back({plan::buffers_start + static_cast<std::uint32_t>(total(buffers)),
+                   plan::buffers_size - total(buffers), "buffer", "free"});
+  map.push_back({plan::program_start, bplan::program_size - plan::c_stack_size, "program",
+                 "code (runtime, main.s, banks.s, cc65's library), cc65's data and BSS"});
+  map.push_back({bplan::window - static_cast<std::uint32_t>(plan::c_stack_size), plan::c_stack_size, "C stack",
+                 "cc65's argument stack"});
+  map.push_back({bplan::window, layout.bank_size, "window",
+                 fmt::format("the bank window: one of the {} banks of tables ({} bytes), loaded from bankNN.bin",
+                             p.banks, p.table_bytes)});
+  map.push_back({bplan::window + static_cast<std::uint32_t>(layout.bank_size),
+                 plan::io_start - bplan::window - layout.bank_size, "free", "unused"});
+  map.push_back({plan::io_start, 0x10000 - plan::io_start, "I/O", "sim65's paravirtualised I/O and vectors"});
+
+  std::string memory, segments;
+  for (std::size_t b = 0; b < p.banks; ++b) {
+    memory += fmt::format("    BANK{0}:{1:{2}}file = \"bank{0:02x}.bin\", start = ${3:04X}, size = ${4:04X};\n", b, "",
+                          b < 10 ? 3 : 2, bplan::window, layout.bank_size);
+    segments += fmt::format("    BANK{0}:{1:{2}}load = BANK{0},{1:{2}}type = ro;\n", b, "", b < 10 ? 3 : 2);
+  }
+  const std::string config = fmt::format(
+      "# sim6502-banked.cfg - ld65 configuration of `tinylm-gen emit --target sim6502-banked` (generated).\n"
+      "# As sim6502.cfg, with the program below $8000 (the C stack at its top) and\n"
+      "# the {banks} banks of tables written to bank00.bin, bank01.bin, ... (beside the\n"
+      "# program: link in its directory), each linked at the window $8000-$BFFF where\n"
+      "# banks.s loads it.\n"
+      "SYMBOLS {{\n"
+      "    __EXEHDR__:    type = import;\n"
+      "    __STACKSIZE__: type = weak, value = $0100;\n"
+      "}}\n"
+      "MEMORY {{\n"
+      "    ZP:     file = \"\",               start = $0000, size = $0100;\n"
+      "    HEADER: file = %O,               start = $0000, size = $000C;\n"
+      "    BUF:    file = \"\",               start = $0200, size = $0400;\n"
+      "    MAIN:   file = %O, define = yes, start = $0600, size = ${main:04X} - __STACKSIZE__;\n"
+      "{memory}"
+      "}}\n"
+      "SEGMENTS {{\n"
+      "    ZEROPAGE: load = ZP,     type = zp;\n"
+      "    EXEHDR:   load = HEADER, type = ro;\n"
+      "    BUFFERS:  load = BUF,    type = bss, define = yes;\n"
+      "    STARTUP:  load = MAIN,   type = ro;\n"
+      "    LOWCODE:  load = MAIN,   type = ro,  optional = yes;\n"
+      "    ONCE:     load = MAIN,   type = ro,  optional = yes;\n"
+      "    CODE:     load = MAIN,   type = ro;\n"
+      "    RODATA:   load = MAIN,   type = ro;\n"
+      "    DATA:     load = MAIN,   type = rw;\n"
+      "    BSS:      load = MAIN,   type = bss, define = yes;\n"
+      "{segments}"
+      "}}\n"
+      "{features}",
+      fmt::arg("banks", p.banks), fmt::arg("main", bplan::program_size), fmt::arg("memory", memory),
+      fmt::arg("segments", segments), fmt::arg("features", features_text()));
+
+  p.sources.push_back(std::move(code.runtime));
+  p.sources.push_back(std::move(code.tables));
+  p.sources.push_back({"main.s", main_text});
+  p.sources.push_back({"banks.s", banks_text});
+  p.config = {"sim6502-banked.cfg", config};
+  return p;
+}
+
+program_6502 nes_uxrom_program(const ngram_tables& model) {
+  namespace plan = nes_plan;
+  namespace uplan = uxrom_plan;
+  const bank_layout layout = plan_banks(model, uplan::bank_size, 0x8000);
+  if (layout.banks() > uplan::max_table_banks)
+    throw error(fmt::format(
+        "the model does not fit the nes-uxrom target: its tables need {} bytes, {} banks of 16 KB, and UxROM has "
+        "{} banks of which {} can hold tables ({} bytes; the last bank is fixed: shell and runtime); use a smaller "
+        "--budget (at most about {})",
+        layout.bytes, layout.banks(), uplan::max_banks, uplan::max_table_banks,
+        uplan::max_table_banks * uplan::bank_size, uplan::max_table_banks * uplan::bank_size));
+  std::size_t prg_banks = 2;
+  while (prg_banks < layout.banks() + 1) prg_banks *= 2;
+  ngram_6502 code = emit_ngram_6502(model, &layout);
+  const std::string shell = asm_template("nes/shell.s");
+  const std::vector<asm_reservation> shell_zero_page = asm_reservations(shell, "ZEROPAGE");
+  std::string uxrom = asm_template("nes/uxrom.s");
+  const std::string marker = ";@UXROM_CONSTANTS@";
+  const std::size_t at = uxrom.find(marker);
+  if (at == std::string::npos) throw error("internal error: uxrom.s has no constants marker");
+  uxrom.replace(at, marker.size(),
+                fmt::format("TLM_PRG_BANKS = {:<6}; PRG ROM: {} banks of 16 KB (tables in 0 .. {}, bank {} fixed)",
+                            prg_banks, prg_banks, layout.banks() - 1, prg_banks - 1));
+
+  program_6502 p;
+  p.target = target_6502::nes_uxrom;
+  p.table_bytes = code.table_bytes;
+  p.code_bytes = code.code_bytes;
+  p.zero_page_bytes = total(code.zero_page);
+  p.banks = layout.banks();
+  p.table_room = uplan::max_table_banks * uplan::bank_size;
+  p.rom_bytes = prg_banks * uplan::bank_size;
+  p.shell_bytes = plan::shell_prg;
+  p.vector_bytes = plan::vectors;
+  p.output_name = "tinylm.nes";
+  p.map_name = "tinylm.map";
+  const std::size_t fixed_used = p.shell_bytes + p.code_bytes + uplan::uxrom_code + prg_banks + p.vector_bytes;
+  if (fixed_used > uplan::bank_size)
+    throw error(fmt::format("the fixed bank of the nes-uxrom target overflows: shell {}, runtime {}, bank switch {}, "
+                            "vectors {}: {} bytes of {}",
+                            p.shell_bytes, p.code_bytes, uplan::uxrom_code + prg_banks, p.vector_bytes, fixed_used,
+                            uplan::bank_size));
+  const std::size_t zp = p.zero_page_bytes + total(shell_zero_page);
+  if (zp > 256)
+    throw error(fmt::format("the zero page does not fit the nes-uxrom target: the shell needs {} bytes, the runtime "
+                            "{}, {} in all, 256 available",
+                            total(shell_zero_page), p.zero_page_bytes, zp));
+
+  std::vector<ram_region>& map = p.ram_map;
+  add_zero_page(map, {{"shell ", shell_zero_page}, {"", code.zero_page}});
+  if (zp < 256) map.push_back({static_cast<std::uint32_t>(zp), 256 - zp, "zero page", "free"});
+  map.push_back({0x0100, 256, "stack",
+                 fmt::format("the 6502 stack (at most {} bytes in use: the shell's calls and an NMI; the runtime's "
+                             "path 10)",
+                             plan::stack_use + 2)});
+  map.push_back({plan::oam_start, plan::results_start - plan::oam_start, "free", "kept for an OAM page (no sprites)"});
+  map.push_back({plan::results_start, plan::ring_start - plan::results_start, "buffer",
+                 "shell: results and UI state at fixed addresses (OUT_LEN $0300, OUT $0301-$0380, ...; shell.s)"});
+  map.push_back({plan::ring_start, plan::bss_start - plan::ring_start, "buffer", "shell: the VRAM update ring"});
+  map.push_back({plan::bss_start, plan::bss_size, "free", "segment BSS (unused)"});
+
+  // PRG used: everything but the free space of the fixed bank and the unused banks.
+  const std::size_t fixed_free = uplan::bank_size - fixed_used;
+  const std::size_t tables_free = (prg_banks - 1) * uplan::bank_size - p.table_bytes;
+  p.rom_plan = fmt::format(
+      "  PRG ROM     {:>6}  PRG ROM: {} banks of 16 KB (UxROM, mapper 2)\n"
+      "  $8000-$BFFF {:>6}  tables in banks 0-{} (ngram_tables.s; room for {} in 15 banks)\n"
+      "              {:>6}  unused in banks 0-{}\n"
+      "  $C000-$FFFF {:>6}  fixed bank {}:\n"
+      "              {:>6}  shell: CODE + RODATA (shell.s, prompts.inc)\n"
+      "              {:>6}  runtime: CODE (ngram_runtime.s)\n"
+      "              {:>6}  bank switch and its bus-conflict table (uxrom.s)\n"
+      "              {:>6}  vectors ($FFFA-$FFFF)\n"
+      "              {:>6}  free in the fixed bank\n"
+      "              {:>6}  free\n"
+      "  CHR ROM     {:>6}  the font of cc65's nes.lib (4,096 used)\n",
+      p.rom_bytes, prg_banks, p.table_bytes, prg_banks - 2, p.table_room, tables_free, prg_banks - 2,
+      uplan::bank_size, prg_banks - 1, p.shell_bytes, p.code_bytes, uplan::uxrom_code + prg_banks, p.vector_bytes,
+      fixed_free, fixed_free + tables_free, 8192);
+
+  std::string memory, segments;
+  for (std::size_t b = 0; b + 1 < prg_banks; ++b) {
+    memory += fmt::format("    BANK{0}:{1:{2}}file = %O, start = $8000, size = $4000, fill = yes, fillval = $FF;\n", b,
+                          "", b < 10 ? 4 : 3);
+    if (b < layout.banks())
+      segments += fmt::format("    BANK{0}:{1:{2}}load = BANK{0},{1:{2}}type = ro;\n", b, "", b < 10 ? 3 : 2);
+  }
+  p.config = {"uxrom.cfg",
+              fmt::format(
+                  "# uxrom.cfg - ld65 configuration of `tinylm-gen emit --target nes-uxrom` (generated): iNES,\n"
+                  "# mapper 2 (UxROM), {banks} x 16 KB PRG ROM, 8 KB CHR ROM. Banks 0-{last} at $8000 (the\n"
+                  "# tables, segments BANKn), bank {fixed} fixed at $C000 (CODE, RODATA, VECTORS).\n"
+                  "# The shell's NROM header (HEADER) goes nowhere; uxrom.s writes INESHDR.\n"
+                  "MEMORY {{\n"
+                  "    ZP:       file = \"\", start = $0000, size = $0100, type = rw;\n"
+                  "    RAM:      file = \"\", start = $0500, size = $0300, type = rw;\n"
+                  "    NROMHDR:  file = \"\", start = $0000, size = $0010;\n"
+                  "    INES:     file = %O, start = $0000, size = $0010, fill = yes;\n"
+                  "{memory}"
+                  "    FIXED:    file = %O, start = $C000, size = $3FFA, fill = yes, fillval = $FF;\n"
+                  "    VECTORS:  file = %O, start = $FFFA, size = $0006, fill = yes;\n"
+                  "    CHR:      file = %O, start = $0000, size = $2000, fill = yes;\n"
+                  "}}\n"
+                  "SEGMENTS {{\n"
+                  "    ZEROPAGE: load = ZP,      type = zp;\n"
+                  "    BSS:      load = RAM,     type = bss, optional = yes;\n"
+                  "    HEADER:   load = NROMHDR, type = ro;\n"
+                  "    INESHDR:  load = INES,    type = ro;\n"
+                  "{segments}"
+                  "    CODE:     load = FIXED,   type = ro;\n"
+                  "    RODATA:   load = FIXED,   type = ro;\n"
+                  "    VECTORS:  load = VECTORS, type = ro;\n"
+                  "    CHARS:    load = CHR,     type = ro;\n"
+                  "}}\n",
+                  fmt::arg("banks", prg_banks), fmt::arg("last", prg_banks - 2), fmt::arg("fixed", prg_banks - 1),
+                  fmt::arg("memory", memory), fmt::arg("segments", segments))};
+  p.sources.push_back({"shell.s", shell});
+  p.sources.push_back(std::move(code.runtime));
+  p.sources.push_back(std::move(code.tables));
+  p.sources.push_back({"uxrom.s", uxrom});
+  p.includes.push_back({"prompts.inc", asm_template("nes/prompts.inc")});
+  return p;
+}
+
 }  // namespace
 
 target_6502 parse_target_6502(const std::string& name) {
   if (name == "sim6502") return target_6502::sim6502;
   if (name == "nes") return target_6502::nes;
-  throw error(fmt::format("unknown 6502 target '{}' (targets: sim6502, nes)", name));
+  if (name == "sim6502-banked") return target_6502::sim6502_banked;
+  if (name == "nes-uxrom") return target_6502::nes_uxrom;
+  throw error(fmt::format("unknown 6502 target '{}' (targets: sim6502, nes, sim6502-banked, nes-uxrom)", name));
 }
 
 const char* target_name(target_6502 target) {
@@ -196,6 +441,10 @@ const char* target_name(target_6502 target) {
       return "sim6502";
     case target_6502::nes:
       return "nes";
+    case target_6502::sim6502_banked:
+      return "sim6502-banked";
+    case target_6502::nes_uxrom:
+      return "nes-uxrom";
   }
   return "?";
 }
@@ -206,6 +455,10 @@ program_6502 emit_program_6502(const ngram_tables& model, target_6502 target) {
       return sim6502_program(model);
     case target_6502::nes:
       return nes_program(model);
+    case target_6502::sim6502_banked:
+      return sim6502_banked_program(model);
+    case target_6502::nes_uxrom:
+      return nes_uxrom_program(model);
   }
   throw error("internal error: unknown 6502 target");
 }
@@ -220,7 +473,15 @@ std::string ram_map_text(const program_6502& program) {
 }
 
 std::string build_command(const program_6502& program, const std::string& dir) {
-  std::string cmd = fmt::format("cl65 -t {} -C {} -m {} -o {}", target_name(program.target),
+  if (program.target == target_6502::sim6502_banked) {
+    // ld65 writes the bank files in its working directory: link in `dir`.
+    std::string cmd = fmt::format("{}cl65 -t sim6502 -C {} -m {} -o {}", dir.empty() ? "" : "cd " + quote(dir) + " && ",
+                                  program.config.name, program.map_name, program.output_name);
+    for (const asm_file& f : program.sources) cmd += ' ' + f.name;
+    return cmd;
+  }
+  const bool nes = program.target == target_6502::nes || program.target == target_6502::nes_uxrom;
+  std::string cmd = fmt::format("cl65 -t {} -C {} -m {} -o {}", nes ? "nes" : target_name(program.target),
                                 quote(in_dir(dir, program.config.name)), quote(in_dir(dir, program.map_name)),
                                 quote(in_dir(dir, program.output_name)));
   for (const asm_file& f : program.sources) {

@@ -9,6 +9,13 @@
 //   nes      an NES cartridge (iNES, mapper 0, NROM-256: 32 KB PRG, 8 KB CHR):
 //            the shell of codegen/asm/nes (menu of prompts, seed, text on
 //            screen) linked with the runtime and the tables.
+//   sim6502-banked  the sim6502 program with the banked runtime: the tables in
+//            16 KB banks (files bankNN.bin) loaded on demand into a RAM
+//            window at $8000 (codegen/asm/sim6502/banks.s): the test of the
+//            banked runtime, since sim65 has no mapper.
+//   nes-uxrom  an NES cartridge with mapper 2 (UxROM): the tables in 16 KB
+//            switchable banks at $8000, the shell and runtime in the fixed
+//            last bank at $C000; up to 16 banks (256 KB of PRG ROM).
 //
 // A plan that does not fit (tables larger than the target's room, zero page
 // or buffers overflowing) is refused with a gen::error naming the numbers.
@@ -24,7 +31,7 @@
 
 namespace tinylm::gen {
 
-enum class target_6502 { sim6502, nes };
+enum class target_6502 { sim6502, nes, sim6502_banked, nes_uxrom };
 
 // "sim6502" -> target_6502::sim6502, "nes" -> target_6502::nes; throws gen::error for another name.
 target_6502 parse_target_6502(const std::string& name);
@@ -48,6 +55,7 @@ struct program_6502 {
   std::vector<ram_region> ram_map;
   std::size_t table_bytes = 0;    // data bytes of the tables
   std::size_t table_room = 0;     // the most the target's plan allows
+  std::size_t banks = 0;          // banked targets: 16 KB banks of tables
   std::size_t zero_page_bytes = 0;  // the runtime's zero page
   std::size_t code_bytes = 0;       // the runtime's CODE
   // ROM targets: the program ROM and what is in it (0 for sim6502).
@@ -87,6 +95,23 @@ inline constexpr std::size_t stack_use = 19;            // shell calls 11 + an N
 // Room for the runtime's code and the tables.
 inline constexpr std::size_t runtime_room = prg_size - vectors - shell_prg;
 }  // namespace nes_plan
+
+// The UxROM plan: PRG ROM of a power of two of 16 KB banks (at most 16), the
+// last one fixed at $C000 with the shell, the runtime, uxrom.s and the
+// vectors; the tables fill banks 0, 1, ... at $8000.
+namespace uxrom_plan {
+inline constexpr std::size_t bank_size = 0x4000;
+inline constexpr std::size_t max_banks = 16;            // UOROM: 4 bits of bank number
+inline constexpr std::size_t max_table_banks = max_banks - 1;
+inline constexpr std::size_t uxrom_code = 5;            // tlm_bank_select (+ bank_numbers: one byte per bank)
+}  // namespace uxrom_plan
+
+// The sim6502-banked plan: the program below the window, the window at $8000.
+namespace sim6502_banked_plan {
+inline constexpr std::uint32_t window = 0x8000;
+inline constexpr std::size_t max_banks = 256;
+inline constexpr std::size_t program_size = window - sim6502_plan::program_start;  // with the C stack at its top
+}  // namespace sim6502_banked_plan
 
 // Throws gen::error if the model or the RAM plan does not fit the target.
 program_6502 emit_program_6502(const ngram_tables& model, target_6502 target);

@@ -66,7 +66,7 @@ endif()
 run(ignore "${CL65}" -Ln emit/tinylm.labels ${command})
 
 # The printed plans against ld65's map: the zero page's end and the bytes of
-# PRG ROM in use (every segment but HEADER, CHARS and ZEROPAGE).
+# PRG ROM in use (every segment but the iNES header, CHARS and ZEROPAGE).
 file(READ "${OUT_DIR}/emit/tinylm.map" map)
 string(REGEX MATCH "Segment list:.*\n\n" segments "${map}")
 string(REGEX MATCHALL "\n[A-Z0-9_]+ +[0-9A-F]+ +[0-9A-F]+ +[0-9A-F]+" rows "${segments}")
@@ -77,7 +77,7 @@ foreach(row IN LISTS rows)
   math(EXPR size "0x${CMAKE_MATCH_4}")
   if(CMAKE_MATCH_1 STREQUAL "ZEROPAGE")
     set(zp_end ${size})
-  elseif(NOT CMAKE_MATCH_1 MATCHES "^(HEADER|CHARS)$")
+  elseif(NOT CMAKE_MATCH_1 MATCHES "^(HEADER|INESHDR|CHARS)$")
     math(EXPR prg_used "${prg_used} + ${size}")
   endif()
 endforeach()

@@ -121,10 +121,20 @@ else()
   math(EXPR shell_prg "${code} + ${rodata} + 6")
   message("shell PRG bytes: ${shell_prg} (CODE ${code}, RODATA ${rodata}, vectors 6)\n${segments}")
 endif()
+# The size the iNES header promises (NROM: 40976 = 16 + 32 KB PRG + 8 KB CHR;
+# UxROM: more PRG banks).
 file(SIZE "${WORK}/tinylm.nes" rom_size)
-if(NOT rom_size EQUAL 40976)
-  message(FATAL_ERROR "tinylm.nes has ${rom_size} bytes, not 40976 (16 header + 32 KB PRG + 8 KB CHR)")
+file(READ "${WORK}/tinylm.nes" ines HEX LIMIT 8)
+string(SUBSTRING "${ines}" 8 2 prg_hex)
+string(SUBSTRING "${ines}" 10 2 chr_hex)
+string(SUBSTRING "${ines}" 12 2 flags_hex)
+math(EXPR want_size "16 + 0x${prg_hex} * 16384 + 0x${chr_hex} * 8192")
+math(EXPR mapper "0x${flags_hex} >> 4")
+if(NOT ines MATCHES "^4e45531a" OR NOT rom_size EQUAL want_size OR NOT (mapper EQUAL 0 OR mapper EQUAL 2))
+  message(FATAL_ERROR "tinylm.nes has ${rom_size} bytes and header ${ines}: not an iNES file of mapper 0 or 2 "
+                      "of 16 + 16 KB x ${prg_hex} + 8 KB x ${chr_hex} bytes")
 endif()
+message("ROM: ${rom_size} bytes, mapper ${mapper}, 0x${prg_hex} x 16 KB PRG")
 
 # the NMI's addresses, to time its PPU work (a ROM built elsewhere: -DLABELS=<ld65 -Ln file>)
 if(NOT DEFINED LABELS AND EXISTS "${WORK}/tinylm.labels")

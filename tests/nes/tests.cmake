@@ -14,6 +14,8 @@
 #                      file from the C++ oracle (`tinylm-gen generate`)
 #   nes.shell.sayings  that ROM in fceux: every case must equal the C++ oracle
 #                      byte for byte
+#   nes.setup.uxrom_200k, nes.shell.uxrom_200k  the same for a 200 KB order-6
+#                      model on the banked cartridge (emit --target nes-uxrom)
 #
 # tinylm_nes_test(<name> EXPECTED <file> [RUNTIME <.s>...] [RUNTIME_INCLUDE <dir>...]
 #                 [ROM <file.nes> [LABELS <ld65 -Ln file>]] [CASES <file>]
@@ -95,4 +97,16 @@ if(TARGET tinylm-gen AND TINYLM_NES_CL65)
   tinylm_nes_test(shell.sayings EXPECTED "${nes_model_dir}/expected.txt"
                   ROM "${nes_model_dir}/emit/tinylm.nes" LABELS "${nes_model_dir}/emit/tinylm.labels"
                   DEPENDS tinylm_nes_sayings)
+  # The banked cartridge (UxROM, mapper 2) with a 200 KB order-6 model.
+  set(nes_big_dir "${CMAKE_CURRENT_BINARY_DIR}/nes/uxrom-200k-model")
+  add_test(NAME nes.setup.uxrom_200k
+           COMMAND ${CMAKE_COMMAND} "-DGEN=$<TARGET_FILE:tinylm-gen>" "-DCL65=${TINYLM_NES_CL65}"
+                   "-DCORPUS=${TINYLM_NES_TESTS_DIR}/../../codegen/corpus/sayings.txt"
+                   "-DOUT_DIR=${nes_big_dir}" -DTARGET=nes-uxrom -DORDER=6 -DBUDGET=200K
+                   -P "${TINYLM_NES_TESTS_DIR}/real_model_setup.cmake")
+  set_tests_properties(nes.setup.uxrom_200k PROPERTIES LABELS nes TIMEOUT 120
+                       FIXTURES_SETUP tinylm_nes_uxrom_200k)
+  tinylm_nes_test(shell.uxrom_200k EXPECTED "${nes_big_dir}/expected.txt"
+                  ROM "${nes_big_dir}/emit/tinylm.nes" LABELS "${nes_big_dir}/emit/tinylm.labels"
+                  DEPENDS tinylm_nes_uxrom_200k)
 endif()

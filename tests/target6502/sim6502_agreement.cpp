@@ -314,7 +314,8 @@ emitted parse_emit_output(const std::string& text) {
       e.buffers_end = std::max(e.buffers_end, static_cast<std::uint32_t>(last + 1));
     }
   }
-  if (lines.empty() || lines.back().rfind("cl65 ", 0) != 0)
+  // sim6502-banked links in the output directory: "cd DIR && cl65 ...".
+  if (lines.empty() || (lines.back().rfind("cl65 ", 0) != 0 && lines.back().find(" && cl65 ") == std::string::npos))
     throw failure("the generator's output does not end with the cl65 build command:\n" + text);
   e.build_command = lines.back();
   return e;
@@ -410,7 +411,7 @@ gen::ngram_tables room_filling_model() {
 // ---- options ------------------------------------------------------------------------
 
 struct options {
-  std::string gen, work, corpus, model, cl65 = "cl65", sim65 = "sim65";
+  std::string gen, work, corpus, model, cl65 = "cl65", sim65 = "sim65", target = "sim6502";
   std::string order, budget, end_byte = "0", records = "line";
   std::uint32_t seed = 2026;
   std::vector<std::pair<std::string, std::string>> mutations;
@@ -434,6 +435,7 @@ options parse(int argc, char** argv) {
     else if (a == "--model") o.model = value();
     else if (a == "--cl65") o.cl65 = value();
     else if (a == "--sim65") o.sim65 = value();
+    else if (a == "--target") o.target = value();
     else if (a == "--order") o.order = value();
     else if (a == "--budget") o.budget = value();
     else if (a == "--end-byte") o.end_byte = value();
@@ -467,7 +469,7 @@ program emit_and_build(const options& o, const fs::path& model) {
   const fs::path a = work / "prog", b = work / "prog-again";
   const fs::path log_a = work / "emit.txt", log_b = work / "emit-again.txt";
   auto emit = [&](const fs::path& dir, const fs::path& log) {
-    run_or_fail(fmt::format("{} emit --model {} --target sim6502 -o {}", quote(o.gen), quote(model.string()),
+    run_or_fail(fmt::format("{} emit --model {} --target {} -o {}", quote(o.gen), quote(model.string()), o.target,
                             quote(dir.string())),
                 "tinylm-gen emit", log);
   };
@@ -501,7 +503,7 @@ program emit_and_build(const options& o, const fs::path& model) {
   }
   // Build with the command the generator printed (cl65 as found by CMake).
   std::string command = p.info.build_command;
-  command.replace(0, 4, quote(o.cl65));
+  command.replace(command.find("cl65 "), 4, quote(o.cl65));
   run_or_fail(command, "the printed build command", work / "build.txt");
   p.prg = a / "prog.prg";
   p.map = a / "prog.map";
@@ -518,8 +520,12 @@ sim_result simulate(const options& o, const program& p, const std::vector<reques
                     bool count_cycles, const std::string& name) {
   const fs::path in = fs::path(o.work) / (name + ".in"), out = fs::path(o.work) / (name + ".out");
   write_file(in, encode(requests));
-  const std::string command = fmt::format("{} {}-x {} {} < {} > {}", quote(o.sim65), count_cycles ? "-c " : "", cap,
-                                          quote(p.prg.string()), quote(in.string()), quote(out.string()));
+  // In the program's directory: the banked program loads its bank files from there.
+  const std::string command =
+      fmt::format("cd {} && {} {}-x {} {} < {} > {} 2> {}", quote(fs::absolute(p.prg.parent_path()).string()),
+                  quote(o.sim65), count_cycles ? "-c " : "", cap, quote(fs::absolute(p.prg).string()),
+                  quote(fs::absolute(in).string()), quote(fs::absolute(out).string()),
+                  quote(fs::absolute(fs::path(o.work) / (name + ".err")).string()));
   sim_result r;
   r.status = run(command);
   r.output = read_file(out);
@@ -707,8 +713,8 @@ int bench(const options& o, const program& p, const gen::ngram_tables& model) {
 
 int refused(const options& o, const fs::path& model) {
   const fs::path out = fs::path(o.work) / "prog", log = fs::path(o.work) / "emit.txt";
-  const int status = run(fmt::format("{} emit --model {} --target sim6502 -o {} > {} 2>&1", quote(o.gen),
-                                     quote(model.string()), quote(out.string()), quote(log.string())));
+  const int status = run(fmt::format("{} emit --model {} --target {} -o {} > {} 2>&1", quote(o.gen),
+                                     quote(model.string()), o.target, quote(out.string()), quote(log.string())));
   const std::string text = read_file(log);
   if (status != 1) throw failure(fmt::format("emit exited with status {}, expected 1:\n{}", status, text));
   if (text.find(o.expect_emit_error) == std::string::npos)
@@ -769,7 +775,8 @@ int main(int argc, char** argv) {
     const program p = emit_and_build(o, model_path);
     if (o.mutations.empty()) {
       // The code size the emitter plans with (the NES ROM plan) is ld65's.
-      const std::size_t planned = gen::runtime_code_bytes(model.view());
+      const std::size_t planned =
+          gen::runtime_code_bytes(model.view(), o.target == "sim6502-banked" || o.target == "nes-uxrom");
       const std::size_t linked = module_sizes(p.map)["ngram_runtime.o"]["CODE"];
       if (planned != linked)
         throw failure(fmt::format("runtime_code_bytes says {} bytes, ld65 linked {} bytes of ngram_runtime.o CODE",

@@ -58,6 +58,19 @@ tinylm_target6502_test(order2_1k --order 2 --budget 1K --end-byte 255)
 # A synthetic model whose tables fill the sim6502 plan's room exactly.
 tinylm_target6502_test(fills_room --fill-room)
 
+# The banked runtime (sim6502-banked: the tables in 16 KB banks loaded on
+# demand into a RAM window at $8000 by codegen/asm/sim6502/banks.s).
+tinylm_target6502_test(banked_200k --order 6 --budget 200K --target sim6502-banked)  # 13 banks
+tinylm_target6502_test(banked_order7_40k --order 7 --budget 40K --records file --target sim6502-banked)
+tinylm_target6502_test(banked_order1 --order 1 --budget 0 --target sim6502-banked)
+tinylm_target6502_test(banked_order3_2k --order 3 --budget 2K --end-byte 10 --target sim6502-banked)
+# Mutant: bit 0 of the bank number lost (3 banks: the model reads wrong banks).
+tinylm_target6502_test(mutation.banked_bank --order 7 --budget 40K --records file --target sim6502-banked
+  --expect-mismatch --mutate "lda tlm_la+2\n        cmp tlm_bank" "lda tlm_la+2\n        and #$FE\n        cmp tlm_bank")
+# UxROM has 15 banks for tables: a 250 KB model needs 16.
+tinylm_target6502_test(refuses_too_many_banks --order 7 --budget 250K --target nes-uxrom
+  --expect-emit-error "does not fit the nes-uxrom target: its tables need")
+
 # The fit check: a 70 KB model does not fit the sim6502 plan.
 tinylm_target6502_test(refuses_too_big --order 7 --budget 70K
   --expect-emit-error "does not fit the sim6502 target: its tables need")
@@ -76,7 +89,7 @@ cl65 -t nes -C out/nrom[.]cfg -m out/tinylm[.]map -o out/tinylm[.]nes out/shell[
 $"
     EXPECT_FILES out/shell.s out/prompts.inc out/nrom.cfg out/ngram_runtime.s out/ngram_tables.s REPEAT)
   tinylm_cli_test(emit.unknown_target SETUP model=m.safetensors
-    ARGS emit --model m.safetensors --target c64 -o out EXIT nonzero STDERR "--target: c64 not in [{]sim6502,nes[}]"
+    ARGS emit --model m.safetensors --target c64 -o out EXIT nonzero STDERR "--target: c64 not in [{]sim6502,nes,sim6502-banked,nes-uxrom[}]"
     NO_NEW_FILES)
   tinylm_cli_test(emit.missing_model ARGS emit --model none.safetensors -o out EXIT 1
     STDERR "tinylm-gen: error: cannot open model file 'none[.]safetensors'" NO_NEW_FILES)
