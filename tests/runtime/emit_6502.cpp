@@ -263,6 +263,99 @@ TEST_CASE("a model larger than the NROM cartridge is refused; one that fills it 
                           Catch::Contains("--target nes-uxrom"));
 }
 
+// The text of the banked tables from the segment line of bank `bank` on.
+std::string bank_text(const std::string& tables, std::size_t bank) {
+  const std::size_t at = tables.find(fmt::format("\n.segment \"BANK{}\"", bank));
+  return at == std::string::npos ? "<no BANK" + std::to_string(bank) + ">" : tables.substr(at + 1);
+}
+
+const gen::banked_array& array_named(const gen::bank_layout& l, const std::string& name) {
+  for (const auto& a : l.arrays)
+    if (a.name == name) return a;
+  throw gen::error("no array " + name);
+}
+
+TEST_CASE("banks: an array that ends exactly on a bank boundary; the next starts at the bank's first byte",
+          "[emit_6502][banked]") {
+  // keys of table 2: 8,192 + 8,192 bytes = bank 0 exactly.
+  const gen::ngram_tables m = synthetic(8192, 10);
+  const gen::bank_layout l = gen::plan_banks(m);
+  const auto& key21 = array_named(l, "tlm_key_2_1");
+  CHECK(key21.base + key21.data.size() == 16384);
+  CHECK(array_named(l, "tlm_first_entry_lo").base == 16384);
+  const gen::ngram_6502 code = gen::emit_ngram_6502(m, &l);
+  const std::string& t = code.tables.text;
+  // Bank 0 ends with key_2_1's last line; bank 1 starts with first_entry_lo at $8000.
+  const std::string b0 = bank_text(t, 0);
+  const std::string b1 = bank_text(t, 1);
+  CHECK(b0.substr(0, b0.size() - b1.size()).find("tlm_first_entry_lo") == std::string::npos);
+  CHECK(b1.find("; tlm_first_entry_lo[0 .. 8194) at $8000, linear $04000 (TLM_LIN_FE_LO)\n") != std::string::npos);
+  CHECK(b1.find("; tlm_key_2_1") == std::string::npos);
+  CHECK(code.runtime.text.find("TLM_LIN_FE_LO   = $04000") != std::string::npos);
+  CHECK(code.runtime.text.find("TLM_BANKED      = 1") != std::string::npos);
+  CHECK(code.table_bytes == l.bytes);
+}
+
+TEST_CASE("banks: an array whose elements cross from one bank to the next", "[emit_6502][banked]") {
+  // first_entry_lo is [12000, 18002): element 4384 is the first byte of bank 1.
+  const gen::ngram_tables m = synthetic(6000, 10);
+  const gen::bank_layout l = gen::plan_banks(m);
+  const auto& lo = array_named(l, "tlm_first_entry_lo");
+  REQUIRE(lo.base == 12000);
+  const gen::ngram_6502 code = gen::emit_ngram_6502(m, &l);
+  const std::string& t = code.tables.text;
+  CHECK(t.find("; tlm_first_entry_lo[0 .. 4384) at $AEE0, linear $02EE0 (TLM_LIN_FE_LO), continues in the next "
+               "bank\n") != std::string::npos);
+  const std::string b1 = bank_text(t, 1);
+  const std::string head = "; tlm_first_entry_lo[4384 .. 6002) at $8000, linear $04000 (TLM_LIN_FE_LO), continued\n";
+  REQUIRE(b1.find(head) != std::string::npos);
+  // Its first byte is element 4384: first_entry[4384] = 10 + 4384 - 1 = 4393 = $1129, low byte $29.
+  const std::string data = b1.substr(b1.find(head) + head.size());
+  CHECK(data.rfind("        .byte $29,$2A,$2B", 0) == 0);
+  CHECK(m.first_entry[4384] == 4393);
+  // Bank of an element: linear / 16 KB; window address $8000 + linear % 16 KB.
+  CHECK((lo.base + 4383) / l.bank_size == 0);
+  CHECK((lo.base + 4384) / l.bank_size == 1);
+  CHECK(l.banks() == 3);  // 6 * 6000 + 4 + 20 = 36,024 bytes
+}
+
+TEST_CASE("banks: the UxROM cartridge takes 15 banks of tables and refuses 16", "[emit_6502][banked][nes]") {
+  // 6 * 40,950 + 4 + 2 * 28 = 245,760 = 15 * 16 KB.
+  const gen::ngram_tables fits = synthetic(40950, 28);
+  const gen::program_6502 p = gen::emit_program_6502(fits, gen::target_6502::nes_uxrom);
+  CHECK(p.table_bytes == 245760);
+  CHECK(p.banks == 15);
+  CHECK(p.rom_bytes == 16 * 16384);
+  CHECK(p.config.text.find("BANK14:  load = BANK14,") != std::string::npos);
+  CHECK(p.config.text.find("BANK15") == std::string::npos);  // bank 15 is the fixed one
+  REQUIRE(p.sources.size() == 4);
+  CHECK(p.sources[3].name == "uxrom.s");
+  CHECK(p.sources[3].text.find("TLM_PRG_BANKS = 16") != std::string::npos);
+  const gen::ngram_tables too_big = synthetic(40950, 29);
+  REQUIRE_THROWS_WITH(gen::emit_program_6502(too_big, gen::target_6502::nes_uxrom),
+                      Catch::Contains("does not fit the nes-uxrom target") && Catch::Contains("245762 bytes") &&
+                          Catch::Contains("16 banks") && Catch::Contains("--budget"));
+  // A small model: 2 banks (one of tables, the fixed one), 32 KB of PRG.
+  const gen::program_6502 small = gen::emit_program_6502(tiny_tables(), gen::target_6502::nes_uxrom);
+  CHECK(small.banks == 1);
+  CHECK(small.rom_bytes == 32768);
+  CHECK(gen::build_command(small, "out") ==
+        "cl65 -t nes -C out/uxrom.cfg -m out/tinylm.map -o out/tinylm.nes out/shell.s out/ngram_runtime.s "
+        "out/ngram_tables.s out/uxrom.s");
+  // The banked runtime's zero page: 3-byte entry pointers and the bank state.
+  CHECK(small.zero_page_bytes == 24 + 2 + 6);
+}
+
+TEST_CASE("sim6502-banked: bank files, window and build command", "[emit_6502][banked]") {
+  const gen::program_6502 p = gen::emit_program_6502(synthetic(6000, 10), gen::target_6502::sim6502_banked);
+  CHECK(p.banks == 3);
+  CHECK(p.config.text.find("BANK2:   file = \"bank02.bin\", start = $8000, size = $4000;") != std::string::npos);
+  CHECK(gen::ram_map_text(p).find("  $8000-$BFFF  16384  window ") != std::string::npos);
+  CHECK(gen::build_command(p, "out") ==
+        "cd out && cl65 -t sim6502 -C sim6502-banked.cfg -m prog.map -o prog.prg ngram_runtime.s ngram_tables.s "
+        "main.s banks.s");
+}
+
 TEST_CASE("the emitter refuses invalid tables and unknown targets", "[emit_6502]") {
   gen::ngram_tables m = tiny_tables();
   m.entry_weight[0] = 0;
