@@ -45,6 +45,35 @@ std::string in_dir(const std::string& dir, const std::string& name) {
   return dir.empty() ? name : (std::filesystem::path(dir) / name).string();
 }
 
+// The low RAM of both sim6502 programs: the zero page (allocated by ld65 in
+// link order: the runtime, then main.s, then cc65's library), the stack and
+// main.s's buffers, added to p.ram_map. Throws when they do not fit; returns
+// the zero-page bytes used.
+std::size_t plan_sim6502_low_ram(program_6502& p, const std::vector<asm_reservation>& runtime_zero_page,
+                                 const std::vector<asm_reservation>& main_zero_page,
+                                 const std::vector<asm_reservation>& buffers, const char* target,
+                                 const char* stack_note) {
+  namespace plan = sim6502_plan;
+  const std::size_t zp = p.zero_page_bytes + total(main_zero_page) + plan::cc65_zero_page;
+  if (zp > 256)
+    throw error(fmt::format("the zero page does not fit the {} target: {} bytes needed, 256 available", target, zp));
+  if (total(buffers) > plan::buffers_size)
+    throw error(fmt::format("the buffers do not fit the {} target: {} bytes needed, {} available", target,
+                            total(buffers), plan::buffers_size));
+  std::vector<ram_region>& map = p.ram_map;
+  add_reservations(map, 0, runtime_zero_page, "zero page");
+  add_reservations(map, static_cast<std::uint32_t>(p.zero_page_bytes), main_zero_page, "zero page");
+  const auto zp_used = static_cast<std::uint32_t>(zp - plan::cc65_zero_page);
+  map.push_back({zp_used, plan::cc65_zero_page, "zero page", "cc65 runtime: sp, sreg, regsave, ptr1-4, tmp1-4, regbank"});
+  if (zp < 256) map.push_back({static_cast<std::uint32_t>(zp), 256 - zp, "zero page", "free"});
+  map.push_back({0x0100, 256, "stack", stack_note});
+  add_reservations(map, plan::buffers_start, buffers, "buffer");
+  if (total(buffers) < plan::buffers_size)
+    map.push_back({plan::buffers_start + static_cast<std::uint32_t>(total(buffers)),
+                   plan::buffers_size - total(buffers), "buffer", "free"});
+  return zp;
+}
+
 program_6502 sim6502_program(const ngram_tables& model) {
   namespace plan = sim6502_plan;
   ngram_6502 code = emit_ngram_6502(model);
@@ -68,26 +97,9 @@ program_6502 sim6502_program(const ngram_tables& model) {
         "(the program space ${:04X}-${:04X} is {} bytes, less {} reserved for code); use a smaller --budget",
         p.table_bytes, p.table_room, plan::program_start, plan::program_start + plan::program_size - 1,
         plan::program_size, plan::code_reserve));
-  const std::size_t zp = p.zero_page_bytes + total(main_zero_page) + plan::cc65_zero_page;
-  if (zp > 256)
-    throw error(fmt::format("the zero page does not fit the sim6502 target: {} bytes needed, 256 available", zp));
-  if (total(buffers) > plan::buffers_size)
-    throw error(fmt::format("the buffers do not fit the sim6502 target: {} bytes needed, {} available",
-                            total(buffers), plan::buffers_size));
-
-  // The RAM map. The zero page is allocated by ld65 in link order: the
-  // runtime, then main.s, then cc65's library.
+  plan_sim6502_low_ram(p, code.zero_page, main_zero_page, buffers, "sim6502",
+                      "the 6502 stack (the runtime needs at most 6 bytes of it)");
   std::vector<ram_region>& map = p.ram_map;
-  add_reservations(map, 0, code.zero_page, "zero page");
-  add_reservations(map, static_cast<std::uint32_t>(p.zero_page_bytes), main_zero_page, "zero page");
-  const auto zp_used = static_cast<std::uint32_t>(zp - plan::cc65_zero_page);
-  map.push_back({zp_used, plan::cc65_zero_page, "zero page", "cc65 runtime: sp, sreg, regsave, ptr1-4, tmp1-4, regbank"});
-  if (zp < 256) map.push_back({static_cast<std::uint32_t>(zp), 256 - zp, "zero page", "free"});
-  map.push_back({0x0100, 256, "stack", "the 6502 stack (the runtime needs at most 6 bytes of it)"});
-  add_reservations(map, plan::buffers_start, buffers, "buffer");
-  if (total(buffers) < plan::buffers_size)
-    map.push_back({plan::buffers_start + static_cast<std::uint32_t>(total(buffers)),
-                   plan::buffers_size - total(buffers), "buffer", "free"});
   map.push_back({plan::program_start, plan::program_size, "program",
                  fmt::format("code, the tables ({} bytes; room for {}), cc65's data and BSS", p.table_bytes,
                              p.table_room)});
@@ -224,24 +236,8 @@ program_6502 sim6502_banked_program(const ngram_tables& model) {
   p.code_bytes = code.code_bytes;
   p.output_name = "prog.prg";
   p.map_name = "prog.map";
-  const std::size_t zp = p.zero_page_bytes + total(main_zero_page) + plan::cc65_zero_page;
-  if (zp > 256)
-    throw error(fmt::format("the zero page does not fit the sim6502-banked target: {} bytes needed, 256 available", zp));
-  if (total(buffers) > plan::buffers_size)
-    throw error(fmt::format("the buffers do not fit the sim6502-banked target: {} bytes needed, {} available",
-                            total(buffers), plan::buffers_size));
-
+  plan_sim6502_low_ram(p, code.zero_page, main_zero_page, buffers, "sim6502-banked", "the 6502 stack");
   std::vector<ram_region>& map = p.ram_map;
-  add_reservations(map, 0, code.zero_page, "zero page");
-  add_reservations(map, static_cast<std::uint32_t>(p.zero_page_bytes), main_zero_page, "zero page");
-  const auto zp_used = static_cast<std::uint32_t>(zp - plan::cc65_zero_page);
-  map.push_back({zp_used, plan::cc65_zero_page, "zero page", "cc65 runtime: sp, sreg, regsave, ptr1-4, tmp1-4, regbank"});
-  if (zp < 256) map.push_back({static_cast<std::uint32_t>(zp), 256 - zp, "zero page", "free"});
-  map.push_back({0x0100, 256, "stack", "the 6502 stack"});
-  add_reservations(map, plan::buffers_start, buffers, "buffer");
-  if (total(buffers) < plan::buffers_size)
-    map.push_back({plan::buffers_start + static_cast<std::uint32_t>(total(buffers)),
-                   plan::buffers_size - total(buffers), "buffer", "free"});
   map.push_back({plan::program_start, bplan::program_size - plan::c_stack_size, "program",
                  "code (runtime, main.s, banks.s, cc65's library), cc65's data and BSS"});
   map.push_back({bplan::window - static_cast<std::uint32_t>(plan::c_stack_size), plan::c_stack_size, "C stack",
