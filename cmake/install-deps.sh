@@ -12,6 +12,8 @@ packages=(
   xz-utils valgrind time python3
   # 6502 targets: assembler, linker and simulator; the NES emulator, headless
   cc65 fceux xvfb xauth
+  # training curves (tinylm-gen train writes a PNG with gnuplot)
+  gnuplot-nox
 )
 
 missing=()

@@ -16,6 +16,7 @@
 #include "ngram_builder.hpp"
 #include "progress.hpp"
 #include "target_6502.hpp"
+#include "train_cli.hpp"
 
 namespace gen = tinylm::gen;
 
@@ -137,6 +138,9 @@ int main(int argc, char** argv) {
   emit->add_option("-o,--output", output, "Directory to write the program's files to (created if missing)")
       ->required();
 
+  // ---- train ---------------------------------------------------------------
+  const auto train = gen::add_train_command(app);
+
   try {
     std::vector<std::string> args = split_empty_assignments(argc, argv);
     app.parse(args);
@@ -150,7 +154,9 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (ngram->parsed()) {
+    if (train->parsed()) {
+      train->run();
+    } else if (ngram->parsed()) {
       opts.budget = parse_bytes(budget_text);
       opts.end_byte = static_cast<std::uint8_t>(end_byte);
       if (name.empty()) name = base_name(output);

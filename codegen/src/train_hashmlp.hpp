@@ -1,0 +1,147 @@
+// The hash-MLP trainer: `tinylm-gen train hashmlp`.
+//
+// Corpus: one pair a line, `prompt | REPLY` (the first " | " separates them;
+// see codegen/corpus/CHAT-CORPORA.md). '\r' before '\n' is dropped, empty
+// lines are skipped. Errors (gen::error, naming file and line): a missing or
+// empty file, a line without " | ", an empty reply, a reply byte outside
+// 0x20..0x7E, a reply character outside the alphabet, fewer than
+// min_lines pairs.
+// Alphabet: the distinct bytes of the training replies in increasing byte
+// order (--alphabet gives it explicitly instead; then every reply must use
+// only its characters). A held-out file must use only the alphabet's
+// characters in its replies.
+//
+// Training (float, plain C++, single-threaded, so a seed gives the same
+// bytes everywhere): the network is the model's own shape 256 -> hidden ->
+// S + 1 over the library's features (tinylm::hashmlp::make_features), one
+// example per reply position (teacher forcing: prompt + the previous reply
+// symbols -> the next symbol, END after the last), softmax cross-entropy,
+// Adam on mini-batches.
+// Quantisation-aware: the latent weights are in 2-bit grid units, clipped to
+// [-2.5, 1.5]; the forward uses w_eff = w + lambda * (q(w) - w), q = round to
+// {-2,-1,0,+1}, with lambda rising linearly from 0 to 1 over the first
+// hard_fraction of the epochs (then fully hard), and the straight-through
+// estimator (d w_eff / d w = 1). Each hidden layer computes
+// clamp((W x + b) / 2^s, 0, 255) exactly as the integer path does (its shift
+// s fixed at initialisation from the data), and rounds the activations (STE)
+// once lambda = 1. The output layer's logits scale is a learned float for
+// the loss; its integer shift is the smallest that keeps the training
+// logits inside int16. Biases are in accumulator units, rounded and limited
+// so that tinylm::hashmlp::validate() (the 24-bit bound) always passes.
+// Every epoch the quantised model is built and evaluated with the library
+// (tinylm::hashmlp::generate, argmax) on the validation split (every
+// val_every-th line; 0: the training lines); the checkpoint with the best
+// integer exact-reply accuracy (the later one on ties) is returned.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <tinylm/hashmlp.hpp>
+
+namespace tinylm::gen {
+
+struct chat_pair {
+  std::string prompt, reply;
+};
+
+// Parses `prompt | REPLY` lines; `name` names the source in errors.
+std::vector<chat_pair> parse_chat(const std::string& text, const std::string& name);
+std::vector<chat_pair> read_chat_corpus(const std::string& path, const char* what = "corpus");
+
+// The distinct reply bytes in increasing order.
+std::string derive_alphabet(const std::vector<chat_pair>& pairs);
+// Throws gen::error for a reply character outside `alphabet`.
+void check_alphabet(const std::vector<chat_pair>& pairs, const std::string& alphabet, const std::string& name);
+
+// An owning hash-MLP model.
+struct hashmlp_tables {
+  std::string alphabet;
+  std::size_t context_length = 0;
+  std::vector<std::size_t> sizes;  // 256, hidden..., S + 1
+  std::vector<std::uint8_t> weights;
+  std::vector<std::int32_t> biases;
+  std::vector<std::uint8_t> shifts;
+  std::uint32_t default_seed = 1;
+  std::map<std::string, std::string> metadata;
+  tinylm::hashmlp::model_view view() const;
+};
+
+// ---- the float network (exposed for the tests) -------------------------------
+struct sparse_features {
+  std::vector<std::uint16_t> index;  // increasing, < 256
+  std::vector<double> value;
+};
+
+// Features of (prompt, context) with the library's hashing, as a sparse vector.
+sparse_features features_of(std::size_t context_length, std::string_view prompt, std::string_view context);
+
+struct float_mlp {
+  std::vector<std::size_t> sizes;             // 256, hidden..., S + 1
+  std::vector<std::vector<double>> w;         // layer l: sizes[l+1] x sizes[l], row-major, grid units
+  std::vector<std::vector<double>> b;         // accumulator units
+  std::vector<int> shift;                     // per layer (the last one is chosen at export)
+  double log_kappa = 0;                       // the loss's logit scale
+  std::size_t layers() const { return sizes.size() - 1; }
+};
+
+// Cross-entropy loss of one example; adds d loss / d parameters to *grad
+// when grad != nullptr (grad must have net's shape). lambda in [0, 1] is
+// the hardness of the weights; round_activations rounds hidden outputs
+// (straight-through). Writes the float logits (kappa * z) when logits != nullptr.
+double loss_and_grad(const float_mlp& net, double lambda, bool round_activations, const sparse_features& x,
+                     std::size_t target, float_mlp* grad, std::vector<double>* logits = nullptr);
+
+// A zeroed network of net's shape.
+float_mlp zeros_like(const float_mlp& net);
+// A random network (uniform latent weights, small biases), shifts 0.
+float_mlp random_mlp(const std::vector<std::size_t>& sizes, std::uint64_t seed);
+
+// The quantised model of a float network: weights rounded to the grid and
+// packed, biases rounded and limited, output shift out_shift.
+hashmlp_tables quantise(const float_mlp& net, const std::string& alphabet, std::size_t context_length,
+                        int out_shift, std::uint32_t default_seed);
+
+// ---- training ------------------------------------------------------------------
+struct hashmlp_options {
+  std::uint32_t seed = 1;
+  int epochs = 30;
+  std::vector<std::size_t> hidden = {256, 192, 128};
+  std::size_t context = 8;
+  std::size_t val_every = 10;      // every val_every-th line (index % n == n-1) is validation; 0: none
+  std::size_t batch = 32;
+  double learning_rate = 0.01;
+  double hard_fraction = 0.6;      // lambda reaches 1 after this fraction of the epochs
+  std::string alphabet;            // empty: derived from the replies
+  std::size_t min_lines = 2;
+  bool progress = true;
+};
+
+struct epoch_log {
+  int epoch;
+  double train_loss;
+  double val_float_acc;
+  double val_int_acc;
+};
+
+struct hashmlp_result {
+  hashmlp_tables model;            // the best checkpoint (integer path)
+  int best_epoch = 0;
+  double best_val_int_acc = 0;     // computed with tinylm::hashmlp::generate
+  std::size_t train_lines = 0, val_lines = 0, examples = 0;
+  std::vector<epoch_log> log;
+  std::vector<chat_pair> validation;  // the validation split used
+};
+
+// Throws gen::error for bad corpora or options.
+hashmlp_result train_hashmlp(const std::vector<chat_pair>& pairs, const hashmlp_options& opts);
+
+// Exact-reply accuracy of a model (argmax, the library's generate) on pairs.
+double integer_accuracy(const tinylm::hashmlp::model_view& m, const std::vector<chat_pair>& pairs,
+                        std::uint32_t seed);
+
+}  // namespace tinylm::gen
