@@ -92,6 +92,9 @@ std::unique_ptr<train_command> add_train_command(CLI::App& app) {
                 "Fraction of the epochs over which the weights move from float to the 2-bit grid")
       ->default_val(0.6)
       ->check(CLI::Range(0.0, 1.0));
+  h->add_option("--dropout", o.dropout, "Training input dropout: probability of dropping a prompt trigram count")
+      ->default_val(0.0)
+      ->check(CLI::Range(0.0, 0.9));
   h->add_option("--alphabet", c->alphabet, "The output alphabet (default: the distinct reply characters)");
   h->add_option("-o,--output", c->output,
                 "Output prefix: writes PREFIX.safetensors, PREFIX.hpp, PREFIX.loss.csv, PREFIX.loss.png")
@@ -120,9 +123,9 @@ void train_command::run() {
   hashmlp_tables& m = r.model;
   const std::string command = fmt::format(
       "tinylm-gen train hashmlp --corpus {}{} --seed {} --epochs {} --hidden {} --context {} --val-every {} "
-      "--batch {} --lr {} --hard-fraction {}{} -o {} --name {} --namespace {}",
+      "--batch {} --lr {} --hard-fraction {} --dropout {}{} -o {} --name {} --namespace {}",
       base_name(corpus), heldout.empty() ? "" : " --heldout " + base_name(heldout), opts.seed, opts.epochs, hidden,
-      opts.context, opts.val_every, opts.batch, opts.learning_rate, opts.hard_fraction,
+      opts.context, opts.val_every, opts.batch, opts.learning_rate, opts.hard_fraction, opts.dropout,
       alphabet.empty() ? "" : " --alphabet '" + alphabet + "'", base_name(output), name, ns);
   m.metadata["corpus"] = base_name(corpus);
   m.metadata["train_lines"] = std::to_string(r.train_lines);

@@ -452,6 +452,7 @@ hashmlp_result train_hashmlp(const std::vector<chat_pair>& pairs, const hashmlp_
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
     double loss_sum = 0, max_out = 1;
     workspace ws;
+    sparse_features dropped;
     for (std::size_t start = 0; start < order.size(); start += o.batch) {
       const std::size_t end = std::min(order.size(), start + o.batch);
       const auto we = effective_weights(net, lambda);
@@ -460,9 +461,20 @@ hashmlp_result train_hashmlp(const std::vector<chat_pair>& pairs, const hashmlp_
       grad.log_kappa = 0;
       for (std::size_t k = start; k < end; ++k) {
         const example& ex = data[order[k]];
-        forward(net, we, round_act, ex.x, ws);
+        const sparse_features* x = &ex.x;
+        if (o.dropout > 0) {
+          dropped.index.clear();
+          dropped.value.clear();
+          for (std::size_t j = 0; j < ex.x.index.size(); ++j)
+            if (ex.x.index[j] >= hm::buckets || rng.uniform() >= o.dropout) {
+              dropped.index.push_back(ex.x.index[j]);
+              dropped.value.push_back(ex.x.value[j]);
+            }
+          x = &dropped;
+        }
+        forward(net, we, round_act, *x, ws);
         for (double z : ws.z[L - 1]) max_out = std::max(max_out, std::fabs(z));
-        loss_sum += loss_backward(net, we, ex.x, ex.target, ws, &grad, nullptr);
+        loss_sum += loss_backward(net, we, *x, ex.target, ws, &grad, nullptr);
       }
       // Adam on the mean gradient.
       ++step;

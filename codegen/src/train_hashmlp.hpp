@@ -24,7 +24,9 @@
 // estimator (d w_eff / d w = 1). Each hidden layer computes
 // clamp((W x + b) / 2^s, 0, 255) exactly as the integer path does (its shift
 // s fixed at initialisation from the data), and rounds the activations (STE)
-// once lambda = 1. The output layer's logits scale is a learned float for
+// once lambda = 1. Optional input dropout (training only) zeroes each
+// prompt count with probability `dropout` (robustness to typos and
+// paraphrases; seeded, so still deterministic). The output layer's logits scale is a learned float for
 // the loss; its integer shift is the smallest that keeps the training
 // logits inside int16. Biases are in accumulator units, rounded and limited
 // so that tinylm::hashmlp::validate() (the 24-bit bound) always passes.
@@ -116,6 +118,7 @@ struct hashmlp_options {
   std::size_t batch = 32;
   double learning_rate = 0.01;
   double hard_fraction = 0.6;      // lambda reaches 1 after this fraction of the epochs
+  double dropout = 0.0;            // training only: each prompt trigram count is dropped with this probability
   std::string alphabet;            // empty: derived from the replies
   std::size_t min_lines = 2;
   bool progress = true;
