@@ -1,0 +1,63 @@
+# Target tests of the CP/M (Z80) code generator (codegen/src/emit_cpm.hpp),
+# included from tests/CMakeLists.txt. Each runs tests/targetz80/
+# cpm_agreement.cpp (tinylm_targetz80): emit the chat program from a
+# tinylm::hashmlp::model_view, assemble it with z80asm (and pasmo: the same
+# bytes), check the .COM size against the plan, run it in libz80ex with a
+# T-state cap and every memory write checked against the RAM plan, on ~340
+# prompts (every byte value, overlong lines, the empty line), and require the
+# replies (and with --debug-logits every logit) to equal tinylm::hashmlp.
+#
+#   targetz80.tiny*        the hand-built model of tests/support/tiny_hashmlp.hpp
+#   targetz80.random_N     random valid models (0-3 hidden layers, biases up to
+#                          the 24-bit bound, shifts up to 23)
+#   targetz80.refuses_too_big  a 256-256-256-256-256 model: over the 40 KB .COM
+#   targetz80.mutation.*   the emitted source with one instruction changed must
+#                          be caught
+if(NOT TARGET tinylm_codegen)
+  return()
+endif()
+find_program(TINYLM_Z80ASM z80asm)
+find_program(TINYLM_PASMO pasmo)
+find_path(TINYLM_Z80EX_INCLUDE z80ex/z80ex.h)
+find_library(TINYLM_Z80EX_LIB z80ex)
+if(NOT TINYLM_Z80ASM OR NOT TINYLM_Z80EX_INCLUDE OR NOT TINYLM_Z80EX_LIB)
+  message(WARNING "z80asm or libz80ex-dev not found: the Z80 target tests are skipped (run cmake/install-deps.sh)")
+  return()
+endif()
+
+add_executable(tinylm_targetz80 ${CMAKE_CURRENT_LIST_DIR}/cpm_agreement.cpp)
+target_include_directories(tinylm_targetz80 SYSTEM PRIVATE ${TINYLM_Z80EX_INCLUDE})
+target_link_libraries(tinylm_targetz80 PRIVATE tinylm_codegen ${TINYLM_Z80EX_LIB} tinylm_warnings)
+
+set(tinylm_z80_pasmo)
+if(TINYLM_PASMO)
+  set(tinylm_z80_pasmo --pasmo ${TINYLM_PASMO})
+endif()
+
+function(tinylm_targetz80_test name)
+  add_test(NAME targetz80.${name}
+    COMMAND tinylm_targetz80 --z80asm ${TINYLM_Z80ASM} ${tinylm_z80_pasmo}
+      --work ${CMAKE_CURRENT_BINARY_DIR}/targetz80/${name} ${ARGN})
+  set_tests_properties(targetz80.${name} PROPERTIES LABELS targetz80 TIMEOUT 600)
+endfunction()
+
+tinylm_targetz80_test(tiny --tiny)
+tinylm_targetz80_test(tiny_logits --tiny --debug-logits)
+foreach(seed 1 2 3 4 5 6)
+  tinylm_targetz80_test(random_${seed} --random ${seed})
+endforeach()
+tinylm_targetz80_test(random_logits_7 --random 7 --debug-logits)
+tinylm_targetz80_test(random_logits_8 --random 8 --debug-logits)
+tinylm_targetz80_test(refuses_too_big --shape 256,256,256,256,256
+  --expect-emit-error "does not fit the cpm target: its .COM needs")
+
+# Mutants: each must be caught.
+tinylm_targetz80_test(mutation.hash_rotate --tiny --expect-mismatch
+  --mutate "        rlca\n        add a,e" "        rrca\n        add a,e")
+tinylm_targetz80_test(mutation.minus2 --random 3 --expect-mismatch --mutate "sbc a,b" "sbc a,0")
+tinylm_targetz80_test(mutation.argmax_ties --random 4 --debug-logits --expect-mismatch
+  --mutate "        jr z,amnot\n" "")
+tinylm_targetz80_test(mutation.hang --tiny --expect-mismatch --mutate "djnz col0\n" "jp col0\n")
+tinylm_targetz80_test(mutation.stray_write --tiny --expect-mismatch
+  --mutate "        ld (v_ridx),a\nreadloop:" "        ld (v_ridx),a\n        ld (256),a\nreadloop:")
+tinylm_targetz80_test(mutation.ring_255 --tiny --expect-mismatch --mutate "cp 255\n" "cp 254\n")
