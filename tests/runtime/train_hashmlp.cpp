@@ -128,7 +128,7 @@ TEST_CASE("training is deterministic for a seed", "[hashmlp][trainer]") {
   CHECK(gen::train_hashmlp(pairs, other).model.weights != a.model.weights);
 }
 
-TEST_CASE("a tiny corpus is learned exactly; the integer path is the library's", "[hashmlp][trainer]") {
+TEST_CASE("a tiny corpus is learned exactly, and the integer path is the library's", "[hashmlp][trainer]") {
   const auto pairs = gen::parse_chat(tiny_corpus, "tiny");
   REQUIRE(pairs.size() == 30);
   auto o = tiny_options();
