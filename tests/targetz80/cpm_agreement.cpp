@@ -293,6 +293,7 @@ struct options {
   std::size_t max_com = 40960;
   std::string expect_emit_error;
   std::size_t max_reply = 64;
+  bool flat_output = false;  // output layer: shift 23, biases 0 (every logit 0: ties)
 };
 
 std::string unescape(const std::string& s) {
@@ -309,7 +310,12 @@ std::string unescape(const std::string& s) {
 }
 
 int main_checked(const options& o) {
-  const owned_model model = o.model == "tiny" ? tiny_model() : random_model(o.seed, o.shape);
+  owned_model model = o.model == "tiny" ? tiny_model() : random_model(o.seed, o.shape);
+  if (o.flat_output) {
+    model.shifts.back() = 23;
+    const std::size_t outputs = model.sizes.back();
+    for (std::size_t i = model.biases.size() - outputs; i < model.biases.size(); ++i) model.biases[i] = 0;
+  }
   const hm::model_view v = model.view();
   gen::cpm_options co;
   co.debug_logits = o.debug_logits;
@@ -457,6 +463,7 @@ int main(int argc, char** argv) {
         std::string part;
         while (std::getline(ss, part, ',')) o.shape.push_back(std::stoul(part));
       } else if (a == "--debug-logits") o.debug_logits = true;
+      else if (a == "--flat-output") o.flat_output = true;
       else if (a == "--mutate") {
         std::string from = unescape(next());
         o.mutations.emplace_back(from, unescape(next()));
