@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "corpus.hpp"
+#include "emit_cpm.hpp"
 #include "emit_header.hpp"
+#include "hashmlp_file.hpp"
 #include "error.hpp"
 #include "model_file.hpp"
 #include "ngram_builder.hpp"
@@ -132,9 +134,9 @@ int main(int argc, char** argv) {
   emit->add_option("--target", target_text,
                    "Target: sim6502 (sim65, for tests and benchmarks), nes (an NROM cartridge with a prompt menu), "
                    "nes-uxrom (the same on a banked UxROM cartridge: tables up to 240 KB) or sim6502-banked "
-                   "(the banked runtime in sim65)")
+                   "(the banked runtime in sim65); cpm: a CP/M chat .COM (z80asm source) of a hash-MLP model file")
       ->default_val("sim6502")
-      ->check(CLI::IsMember({"sim6502", "nes", "sim6502-banked", "nes-uxrom"}));
+      ->check(CLI::IsMember({"sim6502", "nes", "sim6502-banked", "nes-uxrom", "cpm"}));
   emit->add_option("-o,--output", output, "Directory to write the program's files to (created if missing)")
       ->required();
 
@@ -201,6 +203,13 @@ int main(int argc, char** argv) {
       const auto out = tinylm::ngram::generate<4096>(model.view(), prompt, s, max_length);
       std::fwrite(out.data(), 1, out.size(), stdout);
       std::fputc('\n', stdout);
+    } else if (emit->parsed() && target_text == "cpm") {
+      // The CP/M chat program of a hash-MLP model file (codegen/src/emit_cpm.hpp).
+      const gen::hashmlp_tables model = gen::read_hashmlp_file(model_path);
+      const gen::cpm_program program = gen::emit_cpm(model.view());
+      gen::write_cpm_program(program, output);
+      fmt::print("tinylm-gen: wrote {} in {}\nPlan (cpm):\n{}Build with:\n{}\n", program.asm_name, output,
+                 gen::cpm_plan_text(program), gen::cpm_build_command(program, output));
     } else if (emit->parsed()) {
       const gen::ngram_tables model = gen::read_model_file(model_path);
       const gen::program_6502 program = gen::emit_program_6502(model, gen::parse_target_6502(target_text));

@@ -89,7 +89,7 @@ cl65 -t nes -C out/nrom[.]cfg -m out/tinylm[.]map -o out/tinylm[.]nes out/shell[
 $"
     EXPECT_FILES out/shell.s out/prompts.inc out/nrom.cfg out/ngram_runtime.s out/ngram_tables.s REPEAT)
   tinylm_cli_test(emit.unknown_target SETUP model=m.safetensors
-    ARGS emit --model m.safetensors --target c64 -o out EXIT nonzero STDERR "--target: c64 not in [{]sim6502,nes,sim6502-banked,nes-uxrom[}]"
+    ARGS emit --model m.safetensors --target c64 -o out EXIT nonzero STDERR "--target: c64 not in [{]sim6502,nes,sim6502-banked,nes-uxrom,cpm[}]"
     NO_NEW_FILES)
   tinylm_cli_test(emit.missing_model ARGS emit --model none.safetensors -o out EXIT 1
     STDERR "tinylm-gen: error: cannot open model file 'none[.]safetensors'" NO_NEW_FILES)
