@@ -117,7 +117,7 @@ owned_model random_model(std::uint32_t seed, std::vector<std::size_t> shape) {
     const std::int64_t half = shift > 0 ? std::int64_t{1} << (shift - 1) : 0;
     const bool huge = rng.below(4) == 0;
     const std::int64_t limit = (std::int64_t{1} << 23) - 1 - static_cast<std::int64_t>(cols) * 510 - half;
-    m.shifts.push_back(static_cast<std::uint8_t>(huge ? 16 + rng.below(8) : shift));
+    m.shifts.push_back(static_cast<std::uint8_t>(huge ? 16 + static_cast<int>(rng.below(8)) : shift));
     const std::int64_t half2 = m.shifts.back() > 0 ? std::int64_t{1} << (m.shifts.back() - 1) : 0;
     const std::int64_t limit2 = (std::int64_t{1} << 23) - 1 - static_cast<std::int64_t>(cols) * 510 - half2;
     for (std::size_t i = 0; i < rows; ++i) {
