@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "tinylm-gen: builds tiny integer language models and writes them as model files (safetensors)\n"
       "and as C++ headers in which the model is a constexpr type."};
+  app.name("tinylm-gen");
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show the help of every command");
 
@@ -128,7 +129,7 @@ int main(int argc, char** argv) {
   header->add_option("--namespace", ns, "C++ namespace of the model type")->default_val("tinylm::zoo");
 
   // ---- emit ----------------------------------------------------------------
-  auto* emit = app.add_subcommand("emit", "Write a model as a 6502 program (ca65 assembly and ld65 configuration)");
+  auto* emit = app.add_subcommand("emit", "Write a model as an 8-bit program: 6502 (sim6502, NES; ca65) or Z80 (CP/M; z80asm)");
   std::string target_text = "sim6502";
   emit->add_option("--model", model_path, "Model file (.safetensors)")->required();
   emit->add_option("--target", target_text,
