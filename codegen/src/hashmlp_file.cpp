@@ -2,27 +2,11 @@
 
 #include <fmt/core.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <nlohmann/json.hpp>
-
-#include "corpus.hpp"
-#include "error.hpp"
+#include "safetensors.hpp"
 
 namespace tinylm::gen {
 
 namespace {
-
-using json = nlohmann::json;
-
-void put_u32(std::string& out, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(static_cast<std::uint8_t>(v >> (8 * i))));
-}
-
-std::uint32_t get_u32(const std::uint8_t* p) {
-  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
-}
 
 // A C++ string literal of printable ASCII (octal escapes for anything else).
 std::string c_string(const std::string& s) {
@@ -37,123 +21,51 @@ std::string c_string(const std::string& s) {
   return out + "\"";
 }
 
+safetensors_writer hashmlp_writer(const hashmlp_tables& m) {
+  safetensors_writer w;
+  w.add_u8("alphabet", reinterpret_cast<const std::uint8_t*>(m.alphabet.data()), m.alphabet.size());
+  std::vector<std::uint32_t> sizes, biases;
+  for (auto v : m.sizes) sizes.push_back(static_cast<std::uint32_t>(v));
+  for (auto v : m.biases) biases.push_back(static_cast<std::uint32_t>(v));
+  w.add_u32("layer_sizes", sizes);
+  w.add_u8("weights", m.weights.data(), m.weights.size());
+  w.add_u32("biases", biases, "I32");
+  w.add_u8("shifts", m.shifts.data(), m.shifts.size());
+  for (const auto& [k, v] : m.metadata) w.set_metadata(k, v);
+  w.set_metadata("format", hashmlp_format);
+  w.set_metadata("format_version", std::to_string(hashmlp_format_version));
+  w.set_metadata("context_length", std::to_string(m.context_length));
+  w.set_metadata("default_seed", std::to_string(m.default_seed));
+  return w;
+}
+
 }  // namespace
 
-std::string hashmlp_file_bytes(const hashmlp_tables& m) {
-  std::string data;
-  json header = json::object();
-  auto add = [&](const char* name, const char* dtype, std::size_t count, auto&& write) {
-    const std::size_t begin = data.size();
-    write();
-    header[name] = {{"dtype", dtype}, {"shape", {count}}, {"data_offsets", {begin, data.size()}}};
-  };
-  add("alphabet", "U8", m.alphabet.size(), [&] { data += m.alphabet; });
-  add("layer_sizes", "U32", m.sizes.size(),
-      [&] { for (auto v : m.sizes) put_u32(data, static_cast<std::uint32_t>(v)); });
-  add("weights", "U8", m.weights.size(), [&] { data.append(m.weights.begin(), m.weights.end()); });
-  add("biases", "I32", m.biases.size(), [&] { for (auto v : m.biases) put_u32(data, static_cast<std::uint32_t>(v)); });
-  add("shifts", "U8", m.shifts.size(), [&] { data.append(m.shifts.begin(), m.shifts.end()); });
-  json meta = json::object();
-  for (const auto& [k, v] : m.metadata) meta[k] = v;
-  meta["format"] = hashmlp_format;
-  meta["format_version"] = std::to_string(hashmlp_format_version);
-  meta["context_length"] = std::to_string(m.context_length);
-  meta["default_seed"] = std::to_string(m.default_seed);
-  header["__metadata__"] = meta;
-  std::string text = header.dump();
-  while (text.size() % 8 != 0) text.push_back(' ');
-  std::string file;
-  const std::uint64_t n = text.size();
-  for (int i = 0; i < 8; ++i) file.push_back(static_cast<char>(static_cast<std::uint8_t>(n >> (8 * i))));
-  return file + text + data;
-}
+std::string hashmlp_file_bytes(const hashmlp_tables& m) { return hashmlp_writer(m).bytes(); }
 
-void write_hashmlp_file(const std::string& path, const hashmlp_tables& m) {
-  const std::string bytes = hashmlp_file_bytes(m);
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) throw error(fmt::format("cannot write model file '{}': {}", path, std::strerror(errno)));
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  if (std::fclose(f) != 0 || !ok) throw error(fmt::format("cannot write model file '{}'", path));
-}
+void write_hashmlp_file(const std::string& path, const hashmlp_tables& m) { hashmlp_writer(m).write(path); }
 
 hashmlp_tables read_hashmlp_file(const std::string& path) {
-  const std::vector<std::uint8_t> file = read_file_bytes(path, "model file");
-  auto corrupt = [&](const std::string& why) {
-    return error(fmt::format("corrupt model file '{}': {}", path, why));
-  };
-  if (file.size() < 8) throw corrupt(fmt::format("{} bytes is too short for a safetensors header", file.size()));
-  std::uint64_t n = 0;
-  for (int i = 7; i >= 0; --i) n = (n << 8) | file[static_cast<std::size_t>(i)];
-  if (n > file.size() - 8) throw corrupt(fmt::format("header length {} runs past the end of the file", n));
-  json header;
-  try {
-    header = json::parse(file.begin() + 8, file.begin() + 8 + static_cast<std::ptrdiff_t>(n));
-  } catch (const json::exception& e) {
-    throw corrupt(fmt::format("the header is not valid JSON ({})", e.what()));
-  }
-  if (!header.is_object()) throw corrupt("the header is not a JSON object");
-  const std::size_t data_begin = 8 + static_cast<std::size_t>(n), data_size = file.size() - data_begin;
+  const safetensors_reader file(path);
+  file.require_format(hashmlp_format, hashmlp_format_version);
   hashmlp_tables m;
-  try {
-    const json& meta = header.at("__metadata__");
-    for (auto it = meta.begin(); it != meta.end(); ++it) m.metadata[it.key()] = it.value().get<std::string>();
-  } catch (const json::exception&) {
-    throw corrupt("missing or malformed __metadata__");
-  }
-  auto meta_int = [&](const char* key, long lo, long hi) {
-    const auto it = m.metadata.find(key);
-    if (it == m.metadata.end()) throw corrupt(fmt::format("metadata '{}' is missing", key));
-    try {
-      std::size_t used = 0;
-      const long v = std::stol(it->second, &used);
-      if (used != it->second.size() || v < lo || v > hi) throw std::out_of_range(key);
-      return v;
-    } catch (const std::exception&) {
-      throw corrupt(fmt::format("metadata '{}' = '{}' is not a number in [{}, {}]", key, it->second, lo, hi));
-    }
-  };
-  if (m.metadata["format"] != hashmlp_format)
-    throw corrupt(fmt::format("format is '{}', expected '{}'", m.metadata["format"], hashmlp_format));
-  if (meta_int("format_version", 0, 1000) != hashmlp_format_version)
-    throw corrupt(fmt::format("format_version {} is not supported", m.metadata["format_version"]));
-  m.context_length = static_cast<std::size_t>(meta_int("context_length", 0, hashmlp::max_context_length));
-  m.default_seed = static_cast<std::uint32_t>(meta_int("default_seed", 0, 0xFFFFFFFFL));
-  auto tensor = [&](const char* name, const char* dtype, std::size_t width) {
-    if (!header.contains(name)) throw corrupt(fmt::format("tensor '{}' is missing", name));
-    const json& t = header[name];
-    std::size_t begin = 0, end = 0, count = 0;
-    try {
-      if (t.at("dtype").get<std::string>() != dtype)
-        throw corrupt(fmt::format("tensor '{}' has dtype {}, expected {}", name, t.at("dtype").dump(), dtype));
-      if (!t.at("shape").is_array() || t.at("shape").size() != 1)
-        throw corrupt(fmt::format("tensor '{}' must have a 1-D shape", name));
-      count = t.at("shape")[0].get<std::size_t>();
-      begin = t.at("data_offsets").at(0).get<std::size_t>();
-      end = t.at("data_offsets").at(1).get<std::size_t>();
-    } catch (const json::exception&) {
-      throw corrupt(fmt::format("tensor '{}' has a malformed entry", name));
-    }
-    if (count > data_size || begin > end || end > data_size || end - begin != count * width)
-      throw corrupt(fmt::format("tensor '{}' byte range [{}, {}) does not fit {} elements", name, begin, end, count));
-    return std::vector<std::uint8_t>(file.begin() + static_cast<std::ptrdiff_t>(data_begin + begin),
-                                     file.begin() + static_cast<std::ptrdiff_t>(data_begin + end));
-  };
-  const auto alpha = tensor("alphabet", "U8", 1);
+  m.metadata = file.metadata();
+  m.context_length = static_cast<std::size_t>(file.meta_int("context_length", 0, hashmlp::max_context_length));
+  m.default_seed = static_cast<std::uint32_t>(file.meta_int("default_seed", 0, 0xFFFFFFFFL));
+  const auto alpha = file.tensor("alphabet", "U8");
   m.alphabet.assign(alpha.begin(), alpha.end());
-  const auto sizes = tensor("layer_sizes", "U32", 4);
-  for (std::size_t i = 0; i < sizes.size(); i += 4) m.sizes.push_back(get_u32(&sizes[i]));
-  m.weights = tensor("weights", "U8", 1);
-  const auto biases = tensor("biases", "I32", 4);
-  for (std::size_t i = 0; i < biases.size(); i += 4) m.biases.push_back(static_cast<std::int32_t>(get_u32(&biases[i])));
-  m.shifts = tensor("shifts", "U8", 1);
+  for (std::uint32_t v : u32_values(file.tensor("layer_sizes", "U32"))) m.sizes.push_back(v);
+  m.weights = file.tensor("weights", "U8");
+  for (std::uint32_t v : u32_values(file.tensor("biases", "I32"))) m.biases.push_back(static_cast<std::int32_t>(v));
+  m.shifts = file.tensor("shifts", "U8");
   if (m.sizes.size() < 2 || m.sizes.size() > hashmlp::max_layers + 1)
-    throw corrupt(fmt::format("{} layer sizes: 2..{} are allowed", m.sizes.size(), hashmlp::max_layers + 1));
+    throw file.corrupt(fmt::format("{} layer sizes: 2..{} are allowed", m.sizes.size(), hashmlp::max_layers + 1));
   const hashmlp::model_view v = m.view();
-  if (const char* e = hashmlp::validate_shape(v)) throw corrupt(e);
+  if (const char* e = hashmlp::validate_shape(v)) throw file.corrupt(e);
   if (m.shifts.size() != v.layer_count || m.biases.size() != v.total_biases() ||
       m.weights.size() != v.total_weight_bytes() || m.alphabet.size() != v.symbols())
-    throw corrupt("the tensors' sizes do not match layer_sizes");
-  if (const char* e = hashmlp::validate(v)) throw corrupt(e);
+    throw file.corrupt("the tensors' sizes do not match layer_sizes");
+  if (const char* e = hashmlp::validate(v)) throw file.corrupt(e);
   return m;
 }
 
