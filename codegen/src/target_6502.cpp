@@ -128,6 +128,34 @@ std::size_t add_zero_page(std::vector<ram_region>& map,
   return at;
 }
 
+// The 2 KB RAM plan of both NES cartridges (the shell is the same): the zero
+// page (ld65 allocates it in link order, the shell first), the stack and the
+// shell's fixed buffers, added to p.ram_map. Throws when the zero page does
+// not fit. `runtime_stack` is the deepest stack path of the runtime.
+void plan_nes_ram(program_6502& p, const std::vector<asm_reservation>& shell_zero_page,
+                  const std::vector<asm_reservation>& runtime_zero_page, const char* target,
+                  std::size_t runtime_stack) {
+  namespace plan = nes_plan;
+  constexpr std::size_t nrom_runtime_stack = 8;  // the runtime's path counted in plan::stack_use
+  const std::size_t zp = p.zero_page_bytes + total(shell_zero_page);
+  if (zp > 256)
+    throw error(fmt::format("the zero page does not fit the {} target: the shell needs {} bytes, the runtime {}, "
+                            "{} in all, 256 available",
+                            target, total(shell_zero_page), p.zero_page_bytes, zp));
+  std::vector<ram_region>& map = p.ram_map;
+  add_zero_page(map, {{"shell ", shell_zero_page}, {"", runtime_zero_page}});
+  if (zp < 256) map.push_back({static_cast<std::uint32_t>(zp), 256 - zp, "zero page", "free"});
+  map.push_back({0x0100, 256, "stack",
+                 fmt::format("the 6502 stack (at most {} bytes in use: the shell's calls and an NMI; the runtime's "
+                             "path {})",
+                             plan::stack_use - nrom_runtime_stack + runtime_stack, runtime_stack)});
+  map.push_back({plan::oam_start, plan::results_start - plan::oam_start, "free", "kept for an OAM page (no sprites)"});
+  map.push_back({plan::results_start, plan::ring_start - plan::results_start, "buffer",
+                 "shell: results and UI state at fixed addresses (OUT_LEN $0300, OUT $0301-$0380, ...; shell.s)"});
+  map.push_back({plan::ring_start, plan::bss_start - plan::ring_start, "buffer", "shell: the VRAM update ring"});
+  map.push_back({plan::bss_start, plan::bss_size, "free", "segment BSS (unused)"});
+}
+
 program_6502 nes_program(const ngram_tables& model) {
   namespace plan = nes_plan;
   ngram_6502 code = emit_ngram_6502(model);
@@ -155,25 +183,7 @@ program_6502 nes_program(const ngram_tables& model) {
         "(--target nes-uxrom)",
         p.rom_bytes, p.shell_bytes, p.code_bytes, p.table_bytes, p.vector_bytes, p.used_rom_bytes(),
         p.used_rom_bytes() - p.rom_bytes, p.table_room, p.table_room));
-  const std::size_t zp = p.zero_page_bytes + total(shell_zero_page);
-  if (zp > 256)
-    throw error(fmt::format("the zero page does not fit the nes target: the shell needs {} bytes, the runtime {}, "
-                            "{} in all, 256 available",
-                            total(shell_zero_page), p.zero_page_bytes, zp));
-
-  // The RAM map: ld65 allocates the zero page in link order, the shell first.
-  std::vector<ram_region>& map = p.ram_map;
-  add_zero_page(map, {{"shell ", shell_zero_page}, {"", code.zero_page}});
-  if (zp < 256) map.push_back({static_cast<std::uint32_t>(zp), 256 - zp, "zero page", "free"});
-  map.push_back({0x0100, 256, "stack",
-                 fmt::format("the 6502 stack (at most {} bytes in use: the shell's calls and an NMI; the runtime's "
-                             "path 8)",
-                             plan::stack_use)});
-  map.push_back({plan::oam_start, plan::results_start - plan::oam_start, "free", "kept for an OAM page (no sprites)"});
-  map.push_back({plan::results_start, plan::ring_start - plan::results_start, "buffer",
-                 "shell: results and UI state at fixed addresses (OUT_LEN $0300, OUT $0301-$0380, ...; shell.s)"});
-  map.push_back({plan::ring_start, plan::bss_start - plan::ring_start, "buffer", "shell: the VRAM update ring"});
-  map.push_back({plan::bss_start, plan::bss_size, "free", "segment BSS (unused)"});
+  plan_nes_ram(p, shell_zero_page, code.zero_page, "nes", 8);
 
   p.rom_plan = fmt::format(
       "  $8000-$FFFF {:>6}  PRG ROM (NROM-256)\n"
@@ -339,24 +349,7 @@ program_6502 nes_uxrom_program(const ngram_tables& model) {
                             "vectors {}: {} bytes of {}",
                             p.shell_bytes, p.code_bytes, uplan::uxrom_code + prg_banks, p.vector_bytes, fixed_used,
                             uplan::bank_size));
-  const std::size_t zp = p.zero_page_bytes + total(shell_zero_page);
-  if (zp > 256)
-    throw error(fmt::format("the zero page does not fit the nes-uxrom target: the shell needs {} bytes, the runtime "
-                            "{}, {} in all, 256 available",
-                            total(shell_zero_page), p.zero_page_bytes, zp));
-
-  std::vector<ram_region>& map = p.ram_map;
-  add_zero_page(map, {{"shell ", shell_zero_page}, {"", code.zero_page}});
-  if (zp < 256) map.push_back({static_cast<std::uint32_t>(zp), 256 - zp, "zero page", "free"});
-  map.push_back({0x0100, 256, "stack",
-                 fmt::format("the 6502 stack (at most {} bytes in use: the shell's calls and an NMI; the runtime's "
-                             "path 10)",
-                             plan::stack_use + 2)});
-  map.push_back({plan::oam_start, plan::results_start - plan::oam_start, "free", "kept for an OAM page (no sprites)"});
-  map.push_back({plan::results_start, plan::ring_start - plan::results_start, "buffer",
-                 "shell: results and UI state at fixed addresses (OUT_LEN $0300, OUT $0301-$0380, ...; shell.s)"});
-  map.push_back({plan::ring_start, plan::bss_start - plan::ring_start, "buffer", "shell: the VRAM update ring"});
-  map.push_back({plan::bss_start, plan::bss_size, "free", "segment BSS (unused)"});
+  plan_nes_ram(p, shell_zero_page, code.zero_page, "nes-uxrom", 10);
 
   // PRG used: everything but the free space of the fixed bank and the unused banks.
   const std::size_t fixed_free = uplan::bank_size - fixed_used;
