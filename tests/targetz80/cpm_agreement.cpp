@@ -47,6 +47,7 @@
 #include "../support/tiny_hashmlp.hpp"
 #include "emit_cpm.hpp"
 #include "error.hpp"
+#include "train_hashmlp.hpp"
 
 namespace fs = std::filesystem;
 namespace gen = tinylm::gen;
@@ -59,31 +60,13 @@ struct failure : std::runtime_error {
 };
 
 // ---- a model ------------------------------------------------------------------
-struct owned_model {
-  std::string alphabet;
-  std::size_t context = 0;
-  std::vector<std::size_t> sizes;
-  std::vector<std::uint8_t> weights;
-  std::vector<std::int32_t> biases;
-  std::vector<std::uint8_t> shifts;
-  hm::model_view view() const {
-    hm::model_view v;
-    v.alphabet = alphabet.data();
-    v.context_length = context;
-    v.layer_count = sizes.size() - 1;
-    for (std::size_t l = 0; l < sizes.size(); ++l) v.sizes[l] = sizes[l];
-    v.weights = weights.data();
-    v.biases = biases.data();
-    v.shifts = shifts.data();
-    return v;
-  }
-};
+using owned_model = tinylm::gen::hashmlp_tables;  // the generator's owning model
 
 owned_model tiny_model() {
   using T = tinylm_test::tiny_hashmlp;
   owned_model m;
   m.alphabet = T::alphabet;
-  m.context = T::context_length;
+  m.context_length = T::context_length;
   m.sizes.assign(std::begin(T::layer_sizes), std::end(T::layer_sizes));
   m.weights.assign(std::begin(T::weights), std::end(T::weights));
   m.biases.assign(std::begin(T::biases), std::end(T::biases));
@@ -107,7 +90,7 @@ owned_model random_model(std::uint32_t seed, std::vector<std::size_t> shape) {
   m.sizes = shape;
   const std::size_t symbols = shape.back() - 1;
   for (std::size_t i = 0; i < symbols; ++i) m.alphabet.push_back(static_cast<char>(rng.below(256)));
-  m.context = rng.below(5) == 0 ? 0 : 1 + rng.below(rng.below(3) == 0 ? 64 : 12);
+  m.context_length = rng.below(5) == 0 ? 0 : 1 + rng.below(rng.below(3) == 0 ? 64 : 12);
   const unsigned zero_percent = 20 + rng.below(70);
   for (std::size_t l = 0; l + 1 < shape.size(); ++l) {
     const std::size_t rows = shape[l + 1], cols = shape[l], stride = (cols + 3) / 4;
