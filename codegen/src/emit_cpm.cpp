@@ -69,6 +69,7 @@ readeol:
         ld h,@RING@
         ld c,0
         call thash
+        call promptpass
         xor a
         ld (v_clen),a
         ld (v_ocount),a
@@ -148,7 +149,7 @@ putc:
         ret
 
 ; thash: trigram counts of the text at HL (B bytes, the address wraps in its
-; page) into the 128 counts at @X@ page offset C (cleared first).
+; page) into the 128 counts at the feature page, offset C (cleared first).
 thash:
         push hl
         ld h,@XPAGE@
@@ -268,80 +269,72 @@ shloop:
         jr nz,shloop
         ret
 
-; tlm_layer: one layer; IX = its descriptor:
-;   +0 inputs (0 = 256)  +1 rows (0 = 256)  +2 row stride  +3 weights (word)
-;   +5 biases (word, 3 bytes per row: bias + half)  +7 shift  +8 input page
-;   +9 output (word)  +11 kind (0 hidden: bytes 0..255, 1 output: int16)
+; tlm_layer: one layer; IX = its descriptor (see emit_cpm.hpp):
+;   +0 first column  +1 columns (0 = 256)  +2 column bytes P  +3 weights (word)
+;   +5 init source (word: 3 planes of `rows` bytes)  +7 rows (word)
+;   +9 row offset (256 - 4P)  +10 shift  +11 input page  +12 output (word)
+;   +14 kind (0 hidden: bytes 0..255, 1 output: int16, 2 none: keep the sums)
 tlm_layer:
         ld l,(ix+5)
         ld h,(ix+6)
-        ld de,@ACC@
-        ld b,(ix+1)
-lyinit:
-        ld a,(hl)
-        ld (de),a
-        inc hl
-        inc d
-        ld a,(hl)
-        ld (de),a
-        inc hl
-        inc d
-        ld a,(hl)
-        ld (de),a
-        inc hl
-        dec d
-        dec d
-        inc e
-        djnz lyinit
-        xor a
-        ld (v_col),a
-lycol:
-        ld l,a
-        ld h,(ix+8)
-        ld a,(hl)
-        or a
-        jp z,lynext
-        exx
-        ld e,a
-        ld l,a
-        ld h,0
-        add hl,hl
-        ld d,l
-        ld b,h
-        ld h,@ACCPAGE@
-        exx
-        ld a,(v_col)
-        rrca
-        rrca
-        and 63
-        ld e,a
-        ld d,0
+        ld c,(ix+7)
+        ld b,(ix+8)
+        ld e,(ix+9)
+        ld d,@ACCPAGE@
+        ldir
+        ld c,(ix+7)
+        ld b,(ix+8)
+        ld e,(ix+9)
+        ld d,@ACCPAGE@+1
+        ldir
+        ld c,(ix+7)
+        ld b,(ix+8)
+        ld e,(ix+9)
+        ld d,@ACCPAGE@+2
+        ldir
         ld l,(ix+3)
         ld h,(ix+4)
-        add hl,de
-        ld e,(ix+2)
+        ex de,hl
+        ld l,(ix+0)
+        ld h,(ix+11)
         ld b,(ix+1)
-        ld c,0
-        ld a,(v_col)
-        and 3
-        jp z,col0
-        dec a
-        jp z,col1
-        dec a
-        jp z,col2
-        jp col3
-lynext:
-        ld a,(v_col)
-        inc a
-        ld (v_col),a
-        cp (ix+0)
-        jp nz,lycol
-; the rows: (acc >> shift), clamped or saturated, to the output
+        ld c,(ix+2)
+lycol:
+        ld a,(hl)
+        or a
+        jr nz,lydo
+lyadv:
+        ld a,e
+        add a,c
+        ld e,a
+        jr nc,lyadv2
+        inc d
+lyadv2:
+        inc l
+        djnz lycol
+        jr lyfinal
+lydo:
+        push hl
+        push de
+        push bc
+        ld c,a
         ld l,(ix+9)
-        ld h,(ix+10)
+        ld h,@ACCPAGE@
+        call cbyte
+        pop bc
+        pop de
+        pop hl
+        jr lyadv
+; the rows: (acc >> shift), clamped or saturated, to the output
+lyfinal:
+        ld a,(ix+14)
+        cp 2
+        ret z
+        ld l,(ix+12)
+        ld h,(ix+13)
         ld (v_outp),hl
-        ld c,0
-        ld b,(ix+1)
+        ld c,(ix+9)
+        ld b,(ix+7)
 lyfin:
         push bc
         ld h,@ACCPAGE@
@@ -351,7 +344,7 @@ lyfin:
         ld d,(hl)
         inc h
         ld h,(hl)
-        ld b,(ix+7)
+        ld b,(ix+10)
         ld a,b
         cp 16
         jr c,lysh8
@@ -385,7 +378,7 @@ lyshl:
         rr e
         djnz lyshl
 lyshd:
-        ld a,(ix+11)
+        ld a,(ix+14)
         or a
         jr nz,lyout
         ld a,h
@@ -430,102 +423,85 @@ lyrow:
         dec b
         jp nz,lyfin
         ret
-)";
 
-// One copy of the row loop of a column; weight position k (bits 2k, 2k+1).
-// Main registers: HL the weight byte of row C, DE the row stride, B rows
-// left, C the row. Alternate: H' the accumulator's low plane, E' the input x,
-// B'D' = 2x.
-std::string column_loop(int k) {
-  const char* rot = k == 0 ? "" : k == 1 ? "        rrca\n        rrca\n"
-                                : k == 2 ? "        rrca\n        rrca\n        rrca\n        rrca\n"
-                                         : "        rlca\n        rlca\n";
-  std::string s = R"(col@K@:
-        ld a,(hl)
-        add hl,de
-@ROT@        and 3
-        jr nz,col@K@nz
-col@K@nx:
-        inc c
-        djnz col@K@
-        jp lynext
-col@K@nz:
-        dec a
-        jr z,col@K@p
-        dec a
-        jr z,col@K@m2
-        ld a,c
+; cbyte: adds x * w to the rows of one column. DE = the column's bytes (four
+; rows a byte), C = x (1..255), HL = the first row's accumulator (H the low
+; plane, L = 256 - 4P: the last row is at 255, so L wraps to 0 at the end).
+; Each byte jumps, through the two page-aligned tables jtlo/jthi, to the
+; routine generated for that byte value (rbNNN below), which does the four
+; rows' adds and subtracts and comes back here.
+cbyte:
+        ld a,(de)
+        inc de
         exx
         ld l,a
+        ld h,@JTPAGE@
         ld a,(hl)
-        sub e
-        ld (hl),a
-        jr nc,col@K@m1d
+        inc h
+        ld h,(hl)
+        ld l,a
+        jp (hl)
+
+; the carries of a low-plane add (+1) or subtract (-1) into planes 1 and 2
+; of the row at HL; A and the flags survive borrow_down.
+carry_up:
+        inc h
+        inc (hl)
+        jr nz,cu1
+        inc h
+        inc (hl)
+        dec h
+cu1:
+        dec h
+        ret
+borrow_down:
+        ex af,af'
         inc h
         ld a,(hl)
         sub 1
         ld (hl),a
-        jr nc,col@K@m1e
+        jr nc,bd1
         inc h
         dec (hl)
         dec h
-col@K@m1e:
+bd1:
         dec h
-col@K@m1d:
-        exx
-        jp col@K@nx
-col@K@p:
-        ld a,c
-        exx
-        ld l,a
-        ld a,(hl)
-        add a,e
-        ld (hl),a
-        jr nc,col@K@pd
-        inc h
-        inc (hl)
-        jr nz,col@K@pe
-        inc h
-        inc (hl)
-        dec h
-col@K@pe:
-        dec h
-col@K@pd:
-        exx
-        jp col@K@nx
-col@K@m2:
-        ld a,c
-        exx
-        ld l,a
-        ld a,(hl)
-        sub d
-        ld (hl),a
-        inc h
-        ld a,(hl)
-        sbc a,b
-        ld (hl),a
-        jr nc,col@K@m2d
-        inc h
-        dec (hl)
-        dec h
-col@K@m2d:
-        dec h
-        exx
-        jp col@K@nx
+        ex af,af'
+        ret
 )";
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    if (s.compare(i, 3, "@K@") == 0) {
-      out += static_cast<char>('0' + k);
-      i += 3;
-    } else if (s.compare(i, 5, "@ROT@") == 0) {
-      out += rot;
-      i += 5;
-    } else {
-      out += s[i++];
+
+// The routine of weight byte value b (four rows, codes 2t..2t+1 = row t):
+// 0 nothing, +1 add x, -1 subtract x, -2 subtract x twice; each row then
+// `inc l`; after the fourth, back to cbyte unless L wrapped (column done).
+// Returns the text and adds its size in bytes to *bytes.
+std::string byte_routine(unsigned b, std::size_t* bytes) {
+  std::string s = fmt::format("rb{}:\n        exx\n", b);
+  std::size_t n = 1;
+  for (unsigned t = 0; t < 4; ++t) {
+    switch ((b >> (2 * t)) & 3u) {
+      case 1:
+        s += "        ld a,(hl)\n        add a,c\n        ld (hl),a\n        call c,carry_up\n";
+        n += 6;
+        break;
+      case 3:
+        s += "        ld a,(hl)\n        sub c\n        ld (hl),a\n        call c,borrow_down\n";
+        n += 6;
+        break;
+      case 2:
+        s += "        ld a,(hl)\n        sub c\n        call c,borrow_down\n        sub c\n        ld (hl),a\n"
+             "        call c,borrow_down\n";
+        n += 10;
+        break;
+      default:
+        break;
     }
+    s += "        inc l\n";
+    n += 1;
   }
-  return out;
+  s += "        jp nz,cbyte\n        ret\n";
+  n += 4;
+  *bytes += n;
+  return s;
 }
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
@@ -533,12 +509,15 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
     s.replace(p, from.size(), to);
 }
 
-// The code's size without the forward routine, as z80asm assembles it (the
-// target test checks the .COM size against the plan).
-constexpr std::size_t fixed_code_bytes = 949;
+// The size of runtime_head as z80asm assembles it (the target test checks the
+// .COM size against the plan).
+constexpr std::size_t fixed_code_bytes = 648;
 // forward: per layer `ld ix,nn` (4) + `call nn` (3); then `ret`.
 constexpr std::size_t per_layer_code_bytes = 7;
-constexpr std::size_t descriptor_bytes = 12;
+// promptpass: ld ix (4), call (3), ld hl/ld de/ld bc (3 each), 3 x ldir (2),
+// 2 x (ld hl, ld bc), ret; rtrap: jp 0.
+constexpr std::size_t promptpass_bytes = 35, trap_bytes = 3;
+constexpr std::size_t descriptor_bytes = 15;
 
 void db_lines(std::string& out, const std::uint8_t* p, std::size_t n) {
   for (std::size_t i = 0; i < n; i += 16) {
@@ -551,6 +530,25 @@ void db_lines(std::string& out, const std::uint8_t* p, std::size_t n) {
   }
 }
 
+// Column bytes of a layer: four rows a byte.
+std::size_t column_bytes(std::size_t rows) { return (rows + 3) / 4; }
+
+// Layer l's weights column by column: column j is column_bytes(rows) bytes,
+// row 4k + t at bits 2t..2t+1 of byte k (the library's codes, transposed;
+// padding rows 0).
+std::vector<std::uint8_t> columns_of(const hm::model_view& m, std::size_t l) {
+  const std::size_t rows = m.sizes[l + 1], cols = m.sizes[l], p = column_bytes(rows);
+  const std::uint8_t* w = m.weights + m.weight_offset(l);
+  const std::size_t stride = int2_row_bytes(cols);
+  std::vector<std::uint8_t> out(cols * p, 0);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) {
+      const unsigned code = (w[i * stride + j / 4] >> (2 * (j % 4))) & 3u;
+      out[j * p + i / 4] = static_cast<std::uint8_t>(out[j * p + i / 4] | (code << (2 * (i % 4))));
+    }
+  return out;
+}
+
 }  // namespace
 
 cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
@@ -559,31 +557,44 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   cpm_program p;
   const std::size_t L = m.layer_count, outputs = m.output_size();
 
-  // ---- data ----
+  // ---- data: alphabet, per layer the columns and the bias planes ----
+  std::vector<std::vector<std::uint8_t>> cols(L);
+  bool used[256] = {};
   std::string data;
   data += "; ---- the model ----\nalphabet:\n";
   db_lines(data, reinterpret_cast<const std::uint8_t*>(m.alphabet), m.symbols());
   std::size_t data_bytes = m.symbols();
   for (std::size_t l = 0; l < L; ++l) {
-    data += fmt::format("weights{}:\n", l);
-    db_lines(data, m.weights + m.weight_offset(l), m.layer_weight_bytes(l));
-    data_bytes += m.layer_weight_bytes(l);
-    data += fmt::format("biases{}:  ; bias + 2^(shift-1), 24-bit little-endian\n", l);
+    cols[l] = columns_of(m, l);
+    for (std::uint8_t b : cols[l]) used[b] = true;
+    data += fmt::format("weights{}:  ; {} columns of {} bytes (four rows a byte)\n", l, m.sizes[l],
+                        column_bytes(m.sizes[l + 1]));
+    db_lines(data, cols[l].data(), cols[l].size());
+    data_bytes += cols[l].size();
+    data += fmt::format("biases{}:  ; bias + 2^(shift-1), 24 bits: the low, middle, high byte planes\n", l);
     const std::int32_t* b = m.biases + m.bias_offset(l);
     const int s = m.shifts[l];
     const std::int64_t half = s > 0 ? std::int64_t{1} << (s - 1) : 0;
-    std::vector<std::uint8_t> bytes;
-    for (std::size_t i = 0; i < m.sizes[l + 1]; ++i) {
+    const std::size_t rows = m.sizes[l + 1];
+    std::vector<std::uint8_t> bytes(3 * rows);
+    for (std::size_t i = 0; i < rows; ++i) {
       const auto v = static_cast<std::uint32_t>(static_cast<std::int64_t>(b[i]) + half);
-      bytes.push_back(static_cast<std::uint8_t>(v));
-      bytes.push_back(static_cast<std::uint8_t>(v >> 8));
-      bytes.push_back(static_cast<std::uint8_t>(v >> 16));
+      for (std::size_t k = 0; k < 3; ++k) bytes[k * rows + i] = static_cast<std::uint8_t>(v >> (8 * k));
     }
     db_lines(data, bytes.data(), bytes.size());
     data_bytes += bytes.size();
   }
-  data_bytes += descriptor_bytes * L;
-  const std::size_t code_bytes = fixed_code_bytes + per_layer_code_bytes * L + 1;
+
+  // ---- code sizes: head, generated routines, page-aligned jump tables ----
+  std::string routines;
+  std::size_t routine_bytes = 0;
+  for (unsigned b = 0; b < 256; ++b)
+    if (used[b]) routines += byte_routine(b, &routine_bytes);
+  const std::size_t before_tables =
+      fixed_code_bytes + per_layer_code_bytes * L + 1 + promptpass_bytes + trap_bytes + descriptor_bytes * (L + 1);
+  const std::size_t pad = (256 - (0x100 + before_tables) % 256) % 256;
+  const std::uint32_t jt = static_cast<std::uint32_t>(0x100 + before_tables + pad);
+  const std::size_t code_bytes = before_tables + pad + 512 + routine_bytes;
   p.code_bytes = code_bytes;
   p.data_bytes = data_bytes;
   p.com_bytes = code_bytes + data_bytes;
@@ -595,10 +606,9 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   // ---- RAM plan: pages after the .COM ----
   const std::uint32_t ram = static_cast<std::uint32_t>((0x100 + p.com_bytes + 255) / 256 * 256);
   const std::uint32_t acc = ram, x = ram + 0x300, act0 = ram + 0x400, act1 = ram + 0x500, logits = ram + 0x600,
-                      ring = ram + 0x800, vars = ram + 0x900;
+                      ring = ram + 0x800, base = ram + 0x900, vars = ram + 0xC00;
   const std::uint32_t ctx = vars, v_base = vars + 64, stack_top = vars + 256;
-  std::size_t widest_rows = 0;
-  for (std::size_t l = 1; l <= L; ++l) widest_rows = m.sizes[l] > widest_rows ? m.sizes[l] : widest_rows;
+  const std::size_t rows0 = m.sizes[1];
   p.ram_start = ram;
   p.ram_end = stack_top;
   p.stack_top = stack_top;
@@ -607,12 +617,13 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
                             "0x{:04X} (.COM {} bytes)",
                             p.ram_end, options.tpa_top, p.com_bytes));
   for (std::uint32_t k = 0; k < 3; ++k)
-    p.ram.push_back({acc + 0x100 * k, widest_rows, fmt::format("accumulator plane {} (bits {}-{})", k, 8 * k, 8 * k + 7)});
+    p.ram.push_back({acc + 0x100 * k, 256, fmt::format("accumulator plane {} (bits {}-{})", k, 8 * k, 8 * k + 7)});
   p.ram.push_back({x, 256, "features: prompt counts, context counts"});
   if (m.hidden_layers() >= 1) p.ram.push_back({act0, m.widest_hidden(), "activations A"});
   if (m.hidden_layers() >= 2) p.ram.push_back({act1, m.widest_hidden(), "activations B"});
   p.ram.push_back({logits, 2 * outputs, "logits (int16)"});
   p.ram.push_back({ring, 256, "prompt ring (the line's last 255 bytes)"});
+  p.ram.push_back({base, 3 * rows0, "layer 0: bias + the prompt's columns (once per line)"});
   if (m.context_length > 0) p.ram.push_back({ctx, m.context_length, "context"});
   p.ram.push_back({v_base, 9, "variables"});
   p.ram.push_back({stack_top - 64, 64, "stack"});
@@ -630,29 +641,57 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   replace_all(code, "@OUTPUTS@", num(static_cast<std::uint32_t>(outputs)));
   replace_all(code, "@LOGITS@", num(logits));
   replace_all(code, "@XPAGE@", num(x >> 8));
-  replace_all(code, "@X@", num(x));
   replace_all(code, "@ACCPAGE@", num(acc >> 8));
-  replace_all(code, "@ACC@", num(acc));
+  replace_all(code, "@JTPAGE@", num(jt >> 8));
   replace_all(code, "@DEBUG@", options.debug_logits ? "1" : "0");
-  for (int k = 0; k < 4; ++k) code += column_loop(k);
-  code += "forward:\n";
+  code += "; forward: the layers of one step (layer 0 from the prompt pass's sums)\nforward:\n";
   for (std::size_t l = 0; l < L; ++l) code += fmt::format("        ld ix,layer{}\n        call tlm_layer\n", l);
   code += "        ret\n";
+  const std::uint32_t off0 = static_cast<std::uint32_t>(256 - 4 * column_bytes(rows0));
+  code += fmt::format(
+      "; promptpass: layer 0's bias plus its prompt columns, once per line, kept in base\n"
+      "promptpass:\n        ld ix,layerp\n        call tlm_layer\n"
+      "        ld hl,{0}\n        ld de,{1}\n        ld bc,{2}\n        ldir\n"
+      "        ld hl,{3}\n        ld bc,{2}\n        ldir\n"
+      "        ld hl,{4}\n        ld bc,{2}\n        ldir\n        ret\n"
+      "rtrap:\n        jp 0\n",
+      acc + off0, base, rows0, acc + 0x100 + off0, acc + 0x200 + off0);
   code += "; ---- layer descriptors (see tlm_layer) ----\n";
-  for (std::size_t l = 0; l < L; ++l) {
-    const bool out = l + 1 == L;
+  const auto descriptor = [&](const std::string& label, std::size_t l, std::size_t first, std::size_t count,
+                              const std::string& init, int kind) {
+    const std::size_t rows = m.sizes[l + 1], pb = column_bytes(rows);
     const std::uint32_t in_page = l == 0 ? x >> 8 : ((l - 1) % 2 == 0 ? act0 : act1) >> 8;
-    const std::uint32_t dest = out ? logits : (l % 2 == 0 ? act0 : act1);
-    code += fmt::format("layer{}:\n        db {},{},{}\n        dw weights{},biases{}\n        db {},{}\n"
-                        "        dw {}\n        db {}\n",
-                        l, m.sizes[l] & 255, m.sizes[l + 1] & 255, int2_row_bytes(m.sizes[l]), l, l,
-                        static_cast<unsigned>(m.shifts[l]), in_page, dest, out ? 1 : 0);
+    const std::uint32_t dest = kind == 1 ? logits : (l % 2 == 0 ? act0 : act1);
+    return fmt::format("{}:\n        db {},{},{}\n        dw weights{}+{},{},{}\n        db {},{},{}\n"
+                       "        dw {}\n        db {}\n",
+                       label, first, count & 255, pb, l, first * pb, init, rows, 256 - 4 * pb,
+                       static_cast<unsigned>(m.shifts[l]), in_page, dest, kind);
+  };
+  code += descriptor("layerp", 0, 0, hm::buckets, "biases0", 2);
+  for (std::size_t l = 0; l < L; ++l) {
+    const int kind = l + 1 == L ? 1 : 0;
+    code += l == 0 ? descriptor("layer0", 0, hm::buckets, hm::buckets, num(base), kind)
+                   : descriptor(fmt::format("layer{}", l), l, 0, m.sizes[l], fmt::format("biases{}", l), kind);
   }
+  code += fmt::format("        ds {}\n; ---- jump tables of cbyte (page aligned) ----\njtlo:\n", pad);
+  for (unsigned b = 0; b < 256; b += 8) {
+    code += "        db ";
+    for (unsigned k = b; k < b + 8; ++k) code += fmt::format("{}{} & 255", k == b ? "" : ",", used[k] ? fmt::format("rb{}", k) : std::string("rtrap"));
+    code += '\n';
+  }
+  code += "jthi:\n";
+  for (unsigned b = 0; b < 256; b += 8) {
+    code += "        db ";
+    for (unsigned k = b; k < b + 8; ++k) code += fmt::format("{}{} / 256", k == b ? "" : ",", used[k] ? fmt::format("rb{}", k) : std::string("rtrap"));
+    code += '\n';
+  }
+  code += "; ---- one routine per weight byte value used by the model (see cbyte) ----\n";
+  code += routines;
   code += data;
   code += fmt::format("; ---- RAM (page aligned after the .COM; not part of the file) ----\n"
-                      "v_col: equ {}\nv_ridx: equ {}\nv_rlen: equ {}\nv_clen: equ {}\nv_ocount: equ {}\n"
+                      "v_ridx: equ {}\nv_rlen: equ {}\nv_clen: equ {}\nv_ocount: equ {}\n"
                       "v_best: equ {}\nv_tb2: equ {}\nv_outp: equ {}\n",
-                      v_base, v_base + 1, v_base + 2, v_base + 3, v_base + 4, v_base + 5, v_base + 6, v_base + 7);
+                      v_base + 1, v_base + 2, v_base + 3, v_base + 4, v_base + 5, v_base + 6, v_base + 7);
   p.asm_text = code;
   return p;
 }

@@ -26,8 +26,24 @@
 // bias + half (the rounding half added to the bias at emit time: exact, since
 // validate() bounds fan_in * 510 + |bias| + half below 2^23), adds the
 // columns whose input is non-zero only (the contract allows skipping zero
-// inputs), then shifts right arithmetically and clamps to 0..255 (hidden) or
-// saturates to int16 (output); argmax keeps the lowest index on ties.
+// inputs and any order of summation), then shifts right arithmetically and
+// clamps to 0..255 (hidden) or saturates to int16 (output); argmax keeps the
+// lowest index on ties.
+//
+// Speed (bench/RESULTS.md 6c):
+//   - Layer 0's prompt columns do not change during a reply: once per line,
+//     bias + half + the prompt's columns are summed ("promptpass") and kept;
+//     every step starts layer 0 from that copy and adds only the context's
+//     columns.
+//   - The weights are stored column by column (the library's 2-bit codes,
+//     transposed: column j of layer l is (rows + 3) / 4 bytes, row 4k + t at
+//     bits 2t..2t+1 of byte k), so a non-zero input walks its column
+//     byte by byte.
+//   - Each weight byte (four rows) jumps through a page-aligned table to a
+//     routine generated for that byte value (one per value the model uses):
+//     no decoding at run time, straight-line adds of x (+1), subtracts of x
+//     (-1) or of x twice (-2) on the low plane, the carry or borrow rippled to
+//     the upper planes only when it happens.
 //
 // The plan: the .COM (code + tables) at 0x0100, then the RAM buffers on
 // page boundaries (accumulator planes, features, activations, logits, prompt

@@ -4,8 +4,9 @@
 // tinylm::hashmlp::generate / forward (argmax) byte for byte.
 //
 //   tinylm_targetz80 --work DIR --z80asm Z80ASM [--pasmo PASMO]
-//       (--tiny | --random SEED | --shape 256,256,192,128,40)
-//       [--debug-logits] [--mutate FROM TO ... --expect-mismatch] [--bench N]
+//       (--tiny | --random SEED | --shape 256,256,192,128,40 | --model FILE)
+//       [--debug-logits] [--mutate FROM TO ... --expect-mismatch]
+//       [--bench N [--bench-prompts FILE]]
 //       [--max-com BYTES --expect-emit-error TEXT]
 //
 // Steps: emit the program twice from a tinylm::hashmlp::model_view (the same
@@ -26,7 +27,8 @@
 // --mutate FROM TO replaces every FROM in the emitted source with TO (FROM
 // must occur); with --expect-mismatch the test passes only if the program
 // then disagrees, hangs, writes outside its plan or fails to assemble.
-// --bench N: T-states per generated character over N prompts (markdown).
+// --bench N: T-states per generated character over N prompts (markdown): 7
+// short ones cycled, or the first N prompts of a `prompt | reply` file.
 #include <z80ex/z80ex.h>
 
 #include <cstdint>
@@ -47,6 +49,7 @@
 #include "../support/tiny_hashmlp.hpp"
 #include "emit_cpm.hpp"
 #include "error.hpp"
+#include "hashmlp_file.hpp"
 #include "train_hashmlp.hpp"
 
 namespace fs = std::filesystem;
@@ -277,6 +280,8 @@ struct options {
   std::string expect_emit_error;
   std::size_t max_reply = 64;
   bool flat_output = false;  // output layer: shift 23, biases 0 (every logit 0: ties)
+  std::string model_file;    // --model: a hash-MLP model file (tinylm-gen train hashmlp)
+  std::string bench_prompts; // --bench-prompts: `prompt | reply` lines to time (default: 7 short ones)
 };
 
 std::string unescape(const std::string& s) {
@@ -293,7 +298,9 @@ std::string unescape(const std::string& s) {
 }
 
 int main_checked(const options& o) {
-  owned_model model = o.model == "tiny" ? tiny_model() : random_model(o.seed, o.shape);
+  owned_model model = o.model == "file"   ? gen::read_hashmlp_file(o.model_file)
+                      : o.model == "tiny" ? tiny_model()
+                                          : random_model(o.seed, o.shape);
   if (o.flat_output) {
     model.shifts.back() = 23;
     const std::size_t outputs = model.sizes.back();
@@ -356,11 +363,17 @@ int main_checked(const options& o) {
   if (o.bench > 0) {
     // Per prompt: a run with max_reply generation vs the same line's cost is
     // dominated by the forward passes; T-states / generated symbol.
-    const auto ps = prompts(o.seed);
+    std::vector<std::string> ps;
+    if (o.bench_prompts.empty()) {
+      const auto all = prompts(o.seed);
+      for (std::size_t k = 0; k < o.bench; ++k) ps.push_back(all[256 + 52 + 2 + k % 7]);
+    } else {
+      for (const auto& pair : gen::read_chat_corpus(o.bench_prompts, "bench prompts"))
+        if (ps.size() < o.bench) ps.push_back(pair.prompt);
+    }
     std::uint64_t total = 0;
     std::size_t symbols = 0;
-    for (std::size_t k = 0; k < o.bench; ++k) {
-      const std::string& p = ps[256 + 52 + 2 + k % 7];
+    for (const std::string& p : ps) {
       m.input = encode_line(p);
       m.in_pos = 0;
       m.output.clear();
@@ -437,6 +450,10 @@ int main(int argc, char** argv) {
       else if (a == "--z80asm") o.z80asm = next();
       else if (a == "--pasmo") o.pasmo = next();
       else if (a == "--tiny") o.model = "tiny";
+      else if (a == "--model") {
+        o.model = "file";
+        o.model_file = next();
+      } else if (a == "--bench-prompts") o.bench_prompts = next();
       else if (a == "--random") {
         o.model = "random";
         o.seed = static_cast<std::uint32_t>(std::stoul(next()));

@@ -56,10 +56,24 @@ tinylm_targetz80_test(refuses_too_big --shape 256,256,256,256,256
 # Mutants: each must be caught.
 tinylm_targetz80_test(mutation.hash_rotate --tiny --expect-mismatch
   --mutate "        rlca\n        add a,e" "        rrca\n        add a,e")
-tinylm_targetz80_test(mutation.minus2 --random 4 --max-reply 8 --debug-logits --expect-mismatch --mutate "sbc a,b" "sbc a,0")
+# -2 acting as -1: the second subtract of a -2 weight dropped.
+tinylm_targetz80_test(mutation.minus2 --random 4 --max-reply 8 --debug-logits --expect-mismatch
+  --mutate "        call c,borrow_down\n        sub c\n" "        call c,borrow_down\n        or a\n")
+# The carry of the middle plane not propagated to the high plane (+1), the
+# borrow of the middle plane always propagated (-1, -2).
+tinylm_targetz80_test(mutation.carry_plane2 --random 1 --max-reply 8 --debug-logits --expect-mismatch
+  --mutate "        jr nz,cu1\n" "        jr cu1\n")
+tinylm_targetz80_test(mutation.borrow_plane2 --random 4 --max-reply 8 --debug-logits --expect-mismatch
+  --mutate "        jr nc,bd1\n" "        or a\n")
 tinylm_targetz80_test(mutation.argmax_ties --random 2 --flat-output --max-reply 8 --expect-mismatch
   --mutate "        jr z,amnot" "        jr c,amnot")
-tinylm_targetz80_test(mutation.hang --tiny --expect-mismatch --mutate "djnz col0\n" "jp col0\n")
+# A column that never ends (the row offset's wrap ignored): it runs on
+# through the tables into unplanned code (a wrong reply, a stray write, or
+# the T-state cap).
+tinylm_targetz80_test(mutation.hang --tiny --expect-mismatch --mutate "        jp nz,cbyte\n" "        jp cbyte\n")
+# The column pointer advanced one byte too far per skipped (zero) input.
+tinylm_targetz80_test(mutation.column_stride --random 5 --max-reply 8 --debug-logits --expect-mismatch
+  --mutate "        add a,c\n        ld e,a\n" "        add a,c\n        inc a\n        ld e,a\n")
 tinylm_targetz80_test(mutation.stray_write --tiny --expect-mismatch
   --mutate "        ld (v_rlen),a\nreadloop:" "        ld (v_rlen),a\n        ld (256),a\nreadloop:")
 tinylm_targetz80_test(mutation.ring_255 --random 3 --max-reply 8 --debug-logits --expect-mismatch --mutate "cp 255\n" "cp 254\n")
