@@ -21,6 +21,7 @@ constexpr const char* runtime_head = R"(; tinylm CP/M chat (hash-MLP runtime), g
         org 256
 start:
         ld sp,@STACK@
+        call gamestart
 mainloop:
         ld a,62
         call putc
@@ -29,6 +30,8 @@ mainloop:
         xor a
         ld (v_ridx),a
         ld (v_rlen),a
+        ld (v_llen),a
+        call lineprefix
 readloop:
         call getc
         cp 13
@@ -37,7 +40,7 @@ readloop:
         jr z,readquote
         cp 26
         jr nz,readstore
-        ld a,(v_rlen)
+        ld a,(v_llen)
         or a
         jp z,quit
         ld a,26
@@ -45,23 +48,15 @@ readloop:
 readquote:
         call getc
 readstore:
-        ld b,a
-        ld a,(v_ridx)
-        ld l,a
-        ld h,@RING@
-        ld (hl),b
-        inc a
-        ld (v_ridx),a
-        ld a,(v_rlen)
-        cp 255
-        jr z,readloop
-        inc a
-        ld (v_rlen),a
+        call ringput
+        ld a,1
+        ld (v_llen),a
         jr readloop
 readeol:
-        ld a,(v_rlen)
+        ld a,(v_llen)
         or a
         jp z,quit
+        ld a,(v_rlen)
         ld b,a
         ld a,(v_ridx)
         sub b
@@ -87,6 +82,9 @@ genloop:
         call argmax
         cp @SYMBOLS@
         jr z,gendone
+        push af
+        call symhook
+        pop af
         ld e,a
         ld d,0
         ld hl,alphabet
@@ -127,9 +125,35 @@ gendone:
         call putc
         ld a,10
         call putc
+        call gameend
         jp mainloop
 quit:
         jp 0
+
+; ringput: A = a prompt byte, into the ring (the line's last 255 are kept)
+ringput:
+        ld b,a
+        ld a,(v_ridx)
+        ld l,a
+        ld h,@RING@
+        ld (hl),b
+        inc a
+        ld (v_ridx),a
+        ld a,(v_rlen)
+        cp 255
+        ret z
+        inc a
+        ld (v_rlen),a
+        ret
+
+; puts: prints the 0-terminated text at HL
+puts:
+        ld a,(hl)
+        or a
+        ret z
+        call putc
+        inc hl
+        jr puts
 
 getc:
         ld c,1
@@ -470,6 +494,116 @@ bd1:
         ret
 )";
 
+// The game of twenty questions (cpm_options::objects): the hooks of the
+// chat loop. In chat mode all four are one `ret`.
+constexpr const char* game_code = R"(; ---- twenty questions: the chat loop's hooks ----
+; gamestart: the banner, then an object: the number of BDOS 11 (console
+; status) polls until the player's first key, modulo the object count.
+gamestart:
+        ld hl,gbanner
+        call puts
+        xor a
+        ld (v_poll),a
+gspoll:
+        ld c,11
+        call 5
+        or a
+        jr nz,gsready
+        ld hl,v_poll
+        inc (hl)
+        jr gspoll
+gsready:
+        ld a,(v_poll)
+gsmod:
+        cp @NOBJ@
+        jr c,gsmodd
+        sub @NOBJ@
+        jr gsmod
+gsmodd:
+        ld (v_obj),a
+        xor a
+        ld (v_asked),a
+        ret
+; lineprefix: the line starts with "<object>: " (what the model was trained on)
+lineprefix:
+        ld a,1
+        ld (v_win),a
+        call objname
+lploop:
+        ld a,(de)
+        or a
+        jr z,lpsep
+        push de
+        call ringput
+        pop de
+        inc de
+        jr lploop
+lpsep:
+        ld a,58
+        call ringput
+        ld a,32
+        jp ringput
+; objname: DE = the current object's 0-terminated name
+objname:
+        ld a,(v_obj)
+        add a,a
+        ld e,a
+        ld d,0
+        ld hl,gobjects
+        add hl,de
+        ld e,(hl)
+        inc hl
+        ld d,(hl)
+        ret
+; symhook: A = the index of the reply's next symbol; v_win = 0 once the reply
+; is not the win reply's prefix
+symhook:
+        ld e,a
+        ld a,(v_ocount)
+        cp @WINLEN@
+        jr nc,shbad
+        ld c,a
+        ld b,0
+        ld hl,gwinidx
+        add hl,bc
+        ld a,(hl)
+        cp e
+        ret z
+shbad:
+        xor a
+        ld (v_win),a
+        ret
+; gameend: after each reply: a win, or the last question, starts a new game
+gameend:
+        ld a,(v_win)
+        or a
+        jr z,genot
+        ld a,(v_ocount)
+        cp @WINLEN@
+        jr nz,genot
+        ld hl,gwon
+        call puts
+        jp gamestart
+genot:
+        ld hl,v_asked
+        inc (hl)
+        ld a,(hl)
+        cp @MAXQ@
+        ret nz
+        ld hl,glost
+        call puts
+        call objname
+        ex de,hl
+        call puts
+        ld a,13
+        call putc
+        ld a,10
+        call putc
+        jp gamestart
+)";
+// game_code's size as z80asm assembles it.
+constexpr std::size_t game_code_bytes = 167;
+
 // The routine of weight byte value b (four rows, codes 2t..2t+1 = row t):
 // 0 nothing, +1 add x, -1 subtract x, -2 subtract x twice; each row then
 // `inc l`; after the fourth, back to cbyte unless L wrapped (column done).
@@ -511,7 +645,7 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
 
 // The size of runtime_head as z80asm assembles it (the target test checks the
 // .COM size against the plan).
-constexpr std::size_t fixed_code_bytes = 648;
+constexpr std::size_t fixed_code_bytes = 685;
 // forward: per layer `ld ix,nn` (4) + `call nn` (3); then `ret`.
 constexpr std::size_t per_layer_code_bytes = 7;
 // promptpass: ld ix (4), call (3), ld hl/ld de/ld bc (3 each), 3 x ldir (2),
@@ -556,6 +690,55 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   if (options.max_reply < 1 || options.max_reply > 255) throw error("cpm: max_reply must be 1..255");
   cpm_program p;
   const std::size_t L = m.layer_count, outputs = m.output_size();
+  const bool game = !options.objects.empty();
+
+  // ---- the chat loop's hooks: nothing (chat) or twenty questions ----
+  std::string hooks = "gamestart:\nlineprefix:\nsymhook:\ngameend:\n        ret\n";
+  std::size_t hooks_bytes = 1;
+  if (game) {
+    if (options.objects.size() > 32) throw error("cpm: at most 32 objects");
+    if (options.max_questions < 1 || options.max_questions > 255) throw error("cpm: max_questions must be 1..255");
+    std::vector<std::uint8_t> win_index;
+    for (char c : options.win_reply) {
+      std::size_t k = 0;
+      while (k < m.symbols() && m.alphabet[k] != c) ++k;
+      if (k == m.symbols())
+        throw error(fmt::format("cpm: the model's alphabet cannot spell the win reply '{}' (no '{}')",
+                                options.win_reply, c));
+      win_index.push_back(static_cast<std::uint8_t>(k));
+    }
+    if (win_index.empty() || win_index.size() > options.max_reply)
+      throw error("cpm: the win reply must have 1..max_reply symbols");
+    hooks = game_code;
+    replace_all(hooks, "@NOBJ@", std::to_string(options.objects.size()));
+    replace_all(hooks, "@WINLEN@", std::to_string(win_index.size()));
+    replace_all(hooks, "@MAXQ@", std::to_string(options.max_questions));
+    hooks_bytes = game_code_bytes;
+    const auto text = [&](const char* label, const std::string& t) {
+      std::vector<std::uint8_t> b(t.begin(), t.end());
+      b.push_back(0);
+      hooks += fmt::format("{}:\n", label);
+      db_lines(hooks, b.data(), b.size());
+      hooks_bytes += b.size();
+    };
+    text("gbanner", cpm_game_banner);
+    text("gwon", cpm_game_won);
+    text("glost", cpm_game_lost);
+    hooks += "gwinidx:\n";
+    db_lines(hooks, win_index.data(), win_index.size());
+    hooks_bytes += win_index.size();
+    hooks += "gobjects:\n";
+    for (std::size_t k = 0; k < options.objects.size(); ++k) hooks += fmt::format("        dw gobj{}\n", k);
+    hooks_bytes += 2 * options.objects.size();
+    for (std::size_t k = 0; k < options.objects.size(); ++k) {
+      const std::string& name = options.objects[k];
+      if (name.empty() || name.size() > 32)
+        throw error(fmt::format("cpm: object name '{}' must have 1..32 characters", name));
+      for (char c : name)
+        if (c < 32 || c > 126) throw error(fmt::format("cpm: object name '{}' must be printable ASCII", name));
+      text(fmt::format("gobj{}", k).c_str(), name);
+    }
+  }
 
   // ---- data: alphabet, per layer the columns and the bias planes ----
   std::vector<std::vector<std::uint8_t>> cols(L);
@@ -591,7 +774,8 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   for (unsigned b = 0; b < 256; ++b)
     if (used[b]) routines += byte_routine(b, &routine_bytes);
   const std::size_t before_tables =
-      fixed_code_bytes + per_layer_code_bytes * L + 1 + promptpass_bytes + trap_bytes + descriptor_bytes * (L + 1);
+      fixed_code_bytes + hooks_bytes + per_layer_code_bytes * L + 1 + promptpass_bytes + trap_bytes +
+      descriptor_bytes * (L + 1);
   const std::size_t pad = (256 - (0x100 + before_tables) % 256) % 256;
   const std::uint32_t jt = static_cast<std::uint32_t>(0x100 + before_tables + pad);
   const std::size_t code_bytes = before_tables + pad + 512 + routine_bytes;
@@ -625,7 +809,7 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   p.ram.push_back({ring, 256, "prompt ring (the line's last 255 bytes)"});
   p.ram.push_back({base, 3 * rows0, "layer 0: bias + the prompt's columns (once per line)"});
   if (m.context_length > 0) p.ram.push_back({ctx, m.context_length, "context"});
-  p.ram.push_back({v_base, 9, "variables"});
+  p.ram.push_back({v_base, 14, "variables"});
   p.ram.push_back({stack_top - 64, 64, "stack"});
 
   // ---- code ----
@@ -644,6 +828,7 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   replace_all(code, "@ACCPAGE@", num(acc >> 8));
   replace_all(code, "@JTPAGE@", num(jt >> 8));
   replace_all(code, "@DEBUG@", options.debug_logits ? "1" : "0");
+  code += hooks;
   code += "; forward: the layers of one step (layer 0 from the prompt pass's sums)\nforward:\n";
   for (std::size_t l = 0; l < L; ++l) code += fmt::format("        ld ix,layer{}\n        call tlm_layer\n", l);
   code += "        ret\n";
@@ -690,8 +875,10 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   code += data;
   code += fmt::format("; ---- RAM (page aligned after the .COM; not part of the file) ----\n"
                       "v_ridx: equ {}\nv_rlen: equ {}\nv_clen: equ {}\nv_ocount: equ {}\n"
-                      "v_best: equ {}\nv_tb2: equ {}\nv_outp: equ {}\n",
-                      v_base + 1, v_base + 2, v_base + 3, v_base + 4, v_base + 5, v_base + 6, v_base + 7);
+                      "v_best: equ {}\nv_tb2: equ {}\nv_outp: equ {}\nv_llen: equ {}\nv_poll: equ {}\n"
+                      "v_obj: equ {}\nv_asked: equ {}\nv_win: equ {}\n",
+                      v_base + 1, v_base + 2, v_base + 3, v_base + 4, v_base + 5, v_base + 6, v_base + 7,
+                      v_base + 9, v_base + 10, v_base + 11, v_base + 12, v_base + 13);
   p.asm_text = code;
   return p;
 }
@@ -711,6 +898,21 @@ std::string cpm_plan_text(const cpm_program& p) {
 
 std::string cpm_build_command(const cpm_program& p, const std::string& dir) {
   return fmt::format("z80asm -o {}/{} {}/{}", dir, p.com_name, dir, p.asm_name);
+}
+
+void set_cpm_name(cpm_program& p, const std::string& name) {
+  std::string upper, lower;
+  for (char c : name) {
+    const char u = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    if (!((u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')))
+      throw error(fmt::format("--com-name '{}': a CP/M program name is 1-8 letters and digits", name));
+    upper += u;
+    lower += u >= 'A' && u <= 'Z' ? static_cast<char>(u - 'A' + 'a') : u;
+  }
+  if (upper.empty() || upper.size() > 8)
+    throw error(fmt::format("--com-name '{}': a CP/M program name is 1-8 letters and digits", name));
+  p.com_name = upper + ".COM";
+  p.asm_name = lower + ".asm";
 }
 
 void write_cpm_program(const cpm_program& p, const std::string& dir) {

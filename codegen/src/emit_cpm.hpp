@@ -14,6 +14,16 @@
 //         tinylm::hashmlp::generate with inv_temp_q8 = 0 and max_length =
 //         max_reply), each symbol printed with BDOS 2 as it is chosen, then
 //         CR LF.
+// Twenty questions (options.objects not empty; GUESS.COM): the same loop
+//   with four hooks. A game prints cpm_game_banner, then picks an object:
+//   the number of BDOS 11 (console status) calls that answered "no key"
+//   before the first key, mod 256, mod the object count (a player's typing
+//   delay is the randomness). Every line is the prompt "<object>: <line>"
+//   (the prefix goes into the ring first, so the ring still holds the last
+//   255 bytes of the whole prompt). A reply equal to win_reply prints
+//   cpm_game_won and starts a new game; after max_questions lines without
+//   it, cpm_game_lost + the object's name + CR LF, and a new game. An empty
+//   line or ^Z ends the program, as in chat mode.
 //   BDOS 1 is expected to return the byte without echo in the test harness
 //   (a real console echoes it, which only changes what is on screen).
 //   Sampling (inv_temp_q8 != 0) is not implemented on this target yet.
@@ -61,8 +71,18 @@
 
 namespace tinylm::gen {
 
+// The game's messages (twenty questions, cpm_options::objects).
+inline constexpr const char* cpm_game_banner = "I HAVE AN OBJECT IN MIND. ASK ME YES/NO QUESTIONS.\r\n";
+inline constexpr const char* cpm_game_won = "YOU GOT IT!\r\n";
+inline constexpr const char* cpm_game_lost = "IT WAS ";  // + the object's name + CR LF
+
 struct cpm_options {
   std::size_t max_reply = 64;          // symbols per reply (1..255)
+  // Twenty questions when not empty (1..32 names, printable ASCII, 1..32
+  // characters each): see the game protocol above.
+  std::vector<std::string> objects;
+  std::string win_reply = "WIN";       // the reply that ends a game won (its symbols must be in the alphabet)
+  std::size_t max_questions = 20;      // questions per game (1..255)
   bool debug_logits = false;           // print the logits of every step (raw bytes)
   std::size_t max_com_bytes = 40960;   // the .COM limit (tinychat: 40 KB)
   std::uint32_t tpa_top = 0xE400;      // the first address the program must not touch
@@ -96,6 +116,10 @@ std::string cpm_plan_text(const cpm_program& program);
 
 // `z80asm -o DIR/TINYLM.COM DIR/tinylm.asm`
 std::string cpm_build_command(const cpm_program& program, const std::string& dir);
+
+// Names the program NAME.COM with source name.asm (NAME: 1-8 of A-Z and 0-9,
+// as CP/M file names allow; lower case is raised). Throws gen::error else.
+void set_cpm_name(cpm_program& program, const std::string& name);
 
 // Writes the source into dir (created if missing).
 void write_cpm_program(const cpm_program& program, const std::string& dir);

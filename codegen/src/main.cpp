@@ -13,6 +13,7 @@
 #include "emit_cpm.hpp"
 #include "emit_header.hpp"
 #include "hashmlp_file.hpp"
+#include "safetensors.hpp"
 #include "error.hpp"
 #include "model_file.hpp"
 #include "ngram_builder.hpp"
@@ -120,6 +121,15 @@ int main(int argc, char** argv) {
   generate->add_option("--max-length", max_length, "Most bytes to generate (1-4096)")
       ->default_val(128)
       ->check(CLI::Range(1, 4096));
+  unsigned inv_temp = 0;
+  std::size_t top_k = 0;
+  generate->add_option("--inv-temp", inv_temp,
+                       "Hash-MLP models: 256 / temperature in Q8 (0: argmax, the default; 256: temperature 1)")
+      ->default_val(0)
+      ->check(CLI::Range(0, 65535));
+  generate->add_option("--top-k", top_k, "Hash-MLP models with --inv-temp: sample among the k best (0: all)")
+      ->default_val(0)
+      ->check(CLI::Range(0, 256));
 
   // ---- header --------------------------------------------------------------
   auto* header = app.add_subcommand("header", "Write the C++ header of a model file");
@@ -140,6 +150,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"sim6502", "nes", "sim6502-banked", "nes-uxrom", "cpm"}));
   emit->add_option("-o,--output", output, "Directory to write the program's files to (created if missing)")
       ->required();
+  std::size_t max_reply = 64;
+  std::string com_name = "TINYLM";
+  emit->add_option("--max-reply", max_reply, "cpm: most symbols per reply (1-255)")
+      ->default_val(64)
+      ->check(CLI::Range(1, 255));
+  emit->add_option("--com-name", com_name, "cpm: the program's name, NAME.COM and name.asm (1-8 of A-Z, 0-9)")
+      ->default_val("TINYLM");
 
   // ---- train ---------------------------------------------------------------
   const auto train = gen::add_train_command(app);
@@ -198,6 +215,14 @@ int main(int argc, char** argv) {
       const gen::eval_result r = gen::evaluate(model.view(), text);
       fmt::print("{:.4f} bits per character over {} characters ({} bytes of tables)\n", r.bits_per_char(),
                  r.predicted, tinylm::ngram::storage_bytes(model.view()));
+    } else if (generate->parsed() && gen::model_file_format(model_path) == gen::hashmlp_format) {
+      // A hash-MLP model: its decoding defaults (argmax) unless --inv-temp is given.
+      const gen::hashmlp_tables model = gen::read_hashmlp_file(model_path);
+      const std::uint32_t s = seed < 0 ? model.default_seed : static_cast<std::uint32_t>(seed);
+      const auto out = tinylm::hashmlp::generate<4096>(model.view(), prompt, s, max_length,
+                                                       static_cast<std::uint16_t>(inv_temp), top_k);
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      std::fputc('\n', stdout);
     } else if (generate->parsed()) {
       const gen::ngram_tables model = gen::read_model_file(model_path);
       const std::uint32_t s = seed < 0 ? model.default_seed : static_cast<std::uint32_t>(seed);
@@ -207,7 +232,10 @@ int main(int argc, char** argv) {
     } else if (emit->parsed() && target_text == "cpm") {
       // The CP/M chat program of a hash-MLP model file (codegen/src/emit_cpm.hpp).
       const gen::hashmlp_tables model = gen::read_hashmlp_file(model_path);
-      const gen::cpm_program program = gen::emit_cpm(model.view());
+      gen::cpm_options cpm;
+      cpm.max_reply = max_reply;
+      gen::cpm_program program = gen::emit_cpm(model.view(), cpm);
+      gen::set_cpm_name(program, com_name);
       gen::write_cpm_program(program, output);
       fmt::print("tinylm-gen: wrote {} in {}\nPlan (cpm):\n{}Build with:\n{}\n", program.asm_name, output,
                  gen::cpm_plan_text(program), gen::cpm_build_command(program, output));
@@ -224,13 +252,15 @@ int main(int argc, char** argv) {
       if (!program.rom_plan.empty()) fmt::print("ROM plan ({}):\n{}", target_text, program.rom_plan);
       fmt::print("Build with:\n{}\n", gen::build_command(program, output));
     } else if (header->parsed()) {
-      const gen::ngram_tables model = gen::read_model_file(model_path);
       if (name.empty()) name = std::filesystem::path(output).stem().string();
       if (!gen::is_identifier(name))
         throw gen::error(fmt::format("model name '{}' is not a C++ identifier (set --name)", name));
       const std::string command = fmt::format("tinylm-gen header --model {} -o {} --name {} --namespace {}",
                                               base_name(model_path), base_name(output), name, ns);
-      gen::write_text_file(output, gen::ngram_header(model, name, ns, command));
+      if (gen::model_file_format(model_path) == gen::hashmlp_format)
+        gen::write_text_file(output, gen::hashmlp_header(gen::read_hashmlp_file(model_path), name, ns, command));
+      else
+        gen::write_text_file(output, gen::ngram_header(gen::read_model_file(model_path), name, ns, command));
     }
   } catch (const gen::error& e) {
     fmt::print(stderr, "tinylm-gen: error: {}\n", e.what());

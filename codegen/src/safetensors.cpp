@@ -74,6 +74,12 @@ error safetensors_reader::corrupt(const std::string& why) const {
   return error(fmt::format("corrupt model file '{}': {}", path_, why));
 }
 
+std::string model_file_format(const std::string& path) {
+  const safetensors_reader file(path);
+  const auto it = file.metadata().find("format");
+  return it == file.metadata().end() ? std::string() : it->second;
+}
+
 void safetensors_reader::require_format(const char* format, int version) const {
   const auto it = metadata_.find("format");
   const std::string found = it == metadata_.end() ? "" : it->second;

@@ -59,6 +59,10 @@ class safetensors_reader {
   std::map<std::string, std::string> metadata_;
 };
 
+// The metadata "format" of a model file ("" when absent), after checking the
+// container: what a command that takes either model family dispatches on.
+std::string model_file_format(const std::string& path);
+
 // Little-endian 32-bit values from a tensor's bytes.
 std::vector<std::uint32_t> u32_values(const std::vector<std::uint8_t>& bytes);
 

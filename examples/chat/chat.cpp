@@ -8,17 +8,16 @@
 #include <tinylm/model.hpp>
 #include <tinylm/zoo/sayings.hpp>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
 
-#include <unistd.h>
+#include "../common/cli.hpp"
 
 namespace {
 
+using tinylm_examples::parse_number;
 using model = tinylm::zoo::sayings;
 constexpr std::size_t reply_capacity = 256;
 
@@ -32,14 +31,6 @@ void usage(std::FILE* out) {
                "  -h, --help      this help\n",
                model::name, model::order, tinylm::ngram::plan<model>().rom_bytes, model::default_seed,
                reply_capacity, reply_capacity);
-}
-
-bool parse_number(const char* text, unsigned long long max, unsigned long long& value) {
-  if (text == nullptr || *text == '\0' || *text == '-') return false;
-  char* end = nullptr;
-  errno = 0;
-  value = std::strtoull(text, &end, 10);
-  return errno == 0 && *end == '\0' && value <= max;
 }
 
 void answer(std::string_view prompt, std::uint32_t seed, std::size_t max_length) {
@@ -92,22 +83,15 @@ int main(int argc, char** argv) {
   }
   // One prompt per line; any bytes, any length (only the last bytes matter).
   // At a terminal, say so and show a prompt; piped input stays byte-clean.
-  const bool interactive = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0;
+  const bool interactive = tinylm_examples::interactive();
   if (interactive)
     std::printf("tinylm-chat: the %s model (seed %u). Type a prompt and Enter; Ctrl-D quits.\n> ", model::name, seed);
   std::fflush(stdout);
-  std::string line;
-  int c = 0;
-  while ((c = std::fgetc(stdin)) != EOF) {
-    if (c == '\n') {
-      answer(line, seed, max_length);
-      line.clear();
-      if (interactive) std::printf("> ");
-      std::fflush(stdout);
-    } else {
-      line.push_back(static_cast<char>(c));
-    }
-  }
-  if (!line.empty()) answer(line, seed, max_length);
+  tinylm_examples::for_each_line(stdin, [&](const std::string& line) {
+    answer(line, seed, max_length);
+    if (interactive) std::printf("> ");
+    std::fflush(stdout);
+    return true;
+  });
   return 0;
 }

@@ -4,7 +4,8 @@
 // tinylm::hashmlp::generate / forward (argmax) byte for byte.
 //
 //   tinylm_targetz80 --work DIR --z80asm Z80ASM [--pasmo PASMO]
-//       (--tiny | --random SEED | --shape 256,256,192,128,40 | --model FILE)
+//       (--tiny | --random SEED | --shape 256,256,192,128,40 | --model FILE
+//        | --zoo tinychat|guess)
 //       [--debug-logits] [--mutate FROM TO ... --expect-mismatch]
 //       [--bench N [--bench-prompts FILE]]
 //       [--max-com BYTES --expect-emit-error TEXT]
@@ -45,6 +46,8 @@
 
 #include <tinylm/hashmlp.hpp>
 #include <tinylm/prng.hpp>
+#include <tinylm/zoo/guess.hpp>
+#include <tinylm/zoo/tinychat.hpp>
 
 #include "../support/tiny_hashmlp.hpp"
 #include "emit_cpm.hpp"
@@ -65,8 +68,9 @@ struct failure : std::runtime_error {
 // ---- a model ------------------------------------------------------------------
 using owned_model = tinylm::gen::hashmlp_tables;  // the generator's owning model
 
-owned_model tiny_model() {
-  using T = tinylm_test::tiny_hashmlp;
+// An owning copy of a generated model type.
+template <class T>
+owned_model model_of() {
   owned_model m;
   m.alphabet = T::alphabet;
   m.context_length = T::context_length;
@@ -74,6 +78,7 @@ owned_model tiny_model() {
   m.weights.assign(std::begin(T::weights), std::end(T::weights));
   m.biases.assign(std::begin(T::biases), std::end(T::biases));
   m.shifts.assign(std::begin(T::shifts), std::end(T::shifts));
+  m.default_seed = T::default_seed;
   return m;
 }
 
@@ -140,6 +145,10 @@ int run(const std::string& command) {
 }
 
 // ---- the CP/M machine ---------------------------------------------------------
+// The console-status polls before game g's first key (some past 255: the
+// program's 8-bit count wraps).
+std::size_t polls(std::size_t game) { return (game * 101 + 5) % 700; }
+
 struct machine {
   std::uint8_t mem[65536]{};
   std::vector<gen::cpm_region> writable;
@@ -148,6 +157,11 @@ struct machine {
   std::string output;
   std::uint64_t tstates = 0;
   std::string bad_write;
+  // BDOS 11 (console status): game g's first key is "not ready" for
+  // polls(g) calls, then ready.
+  std::size_t game = 0;
+  bool polling = false;
+  std::size_t polls_left = 0;
 
   static Z80EX_BYTE mread(Z80EX_CONTEXT*, Z80EX_WORD a, int, void* u) { return static_cast<machine*>(u)->mem[a]; }
   static void mwrite(Z80EX_CONTEXT*, Z80EX_WORD a, Z80EX_BYTE v, void* u) {
@@ -175,6 +189,8 @@ struct machine {
     z80ex_set_reg(cpu, regPC, 0x100);
     z80ex_set_reg(cpu, regSP, 0xFEFC);  // 0x0000 pushed below 0xFEFE
     tstates = 0;
+    game = 0;
+    polling = false;
     for (;;) {
       tstates += static_cast<std::uint64_t>(z80ex_step(cpu));
       if (!bad_write.empty()) break;
@@ -193,6 +209,21 @@ struct machine {
           z80ex_set_reg(cpu, regHL, c);
         } else if (fn == 2) {
           output.push_back(static_cast<char>(z80ex_get_reg(cpu, regDE) & 0xFF));
+        } else if (fn == 11) {
+          if (!polling) {
+            polling = true;
+            polls_left = polls(game);
+          }
+          std::uint8_t status = 0;
+          if (polls_left > 0) {
+            --polls_left;
+          } else {
+            status = 0xFF;
+            polling = false;
+            ++game;
+          }
+          z80ex_set_reg(cpu, regAF, static_cast<Z80EX_WORD>((status << 8) | (z80ex_get_reg(cpu, regAF) & 0xFF)));
+          z80ex_set_reg(cpu, regHL, status);
         } else {
           z80ex_destroy(cpu);
           throw failure("unexpected BDOS function " + std::to_string(fn));
@@ -240,6 +271,43 @@ std::string expected_reply(const hm::model_view& v, const std::string& prompt, s
   return out + "\r\n";
 }
 
+// What the program prints for a whole session of prompts (chat mode, or the
+// game when `objects` is not empty), up to the "> " before the end of input.
+struct session {
+  std::string output;
+  std::size_t symbols = 0, wins = 0, losses = 0;
+};
+
+session expected_session(const hm::model_view& v, const std::vector<std::string>& ps, const gen::cpm_options& co,
+                         bool logits) {
+  session s;
+  const bool game = !co.objects.empty();
+  std::size_t g = 0, object = 0, asked = 0;
+  const auto new_game = [&] {
+    s.output += gen::cpm_game_banner;
+    object = (polls(g++) % 256) % co.objects.size();
+    asked = 0;
+  };
+  if (game) new_game();
+  for (const auto& p : ps) {
+    const std::string prompt = game ? co.objects[object] + ": " + p : p;
+    const auto reply = hm::generate<255>(v, prompt, 1, co.max_reply);
+    s.output += expected_reply(v, prompt, co.max_reply, logits, &s.symbols);
+    if (!game) continue;
+    if (std::string(reply.data(), reply.size()) == co.win_reply) {
+      s.output += gen::cpm_game_won;
+      ++s.wins;
+      new_game();
+    } else if (++asked == co.max_questions) {
+      s.output += std::string(gen::cpm_game_lost) + co.objects[object] + "\r\n";
+      ++s.losses;
+      new_game();
+    }
+  }
+  s.output += "> ";
+  return s;
+}
+
 std::vector<std::string> prompts(std::uint32_t seed) {
   std::vector<std::string> p;
   for (int b = 0; b < 256; ++b) p.emplace_back(1, static_cast<char>(b));
@@ -282,6 +350,7 @@ struct options {
   bool flat_output = false;  // output layer: shift 23, biases 0 (every logit 0: ties)
   std::string model_file;    // --model: a hash-MLP model file (tinylm-gen train hashmlp)
   std::string bench_prompts; // --bench-prompts: `prompt | reply` lines to time (default: 7 short ones)
+  std::vector<std::string> objects;  // --game: twenty questions with these objects
 };
 
 std::string unescape(const std::string& s) {
@@ -298,9 +367,11 @@ std::string unescape(const std::string& s) {
 }
 
 int main_checked(const options& o) {
-  owned_model model = o.model == "file"   ? gen::read_hashmlp_file(o.model_file)
-                      : o.model == "tiny" ? tiny_model()
-                                          : random_model(o.seed, o.shape);
+  owned_model model = o.model == "file"       ? gen::read_hashmlp_file(o.model_file)
+                      : o.model == "tiny"     ? model_of<tinylm_test::tiny_hashmlp>()
+                      : o.model == "tinychat" ? model_of<tinylm::zoo::tinychat>()
+                      : o.model == "guess"    ? model_of<tinylm::zoo::guess>()
+                                              : random_model(o.seed, o.shape);
   if (o.flat_output) {
     model.shifts.back() = 23;
     const std::size_t outputs = model.sizes.back();
@@ -311,6 +382,7 @@ int main_checked(const options& o) {
   co.debug_logits = o.debug_logits;
   co.max_com_bytes = o.max_com;
   co.max_reply = o.max_reply;
+  co.objects = o.objects;
   if (!o.expect_emit_error.empty()) {
     try {
       (void)gen::emit_cpm(v, co);
@@ -396,31 +468,41 @@ int main_checked(const options& o) {
   bool mismatch = false;
   std::string why;
   try {
-    const auto ps = prompts(o.seed);
-    std::string want;
-    m.input.clear();
-    std::size_t symbols = 0;
-    for (const auto& p : ps) {
-      m.input += encode_line(p);
-      want += expected_reply(v, p, o.max_reply, o.debug_logits, &symbols);
+    auto ps = prompts(o.seed);
+    if (!co.objects.empty()) {
+      // Name every object twice, between questions: some games are won;
+      // then questions until one is lost (max_questions without a win).
+      for (int round = 0; round < 2; ++round)
+        for (const auto& name : co.objects) {
+          ps.push_back("is it alive");
+          ps.push_back("is it a " + name);
+        }
+      for (std::size_t k = 0; k < co.max_questions; ++k) ps.push_back("is it bigger than a house");
     }
-    want += "> ";  // then ^Z (EOF) ends the program
+    const session want = expected_session(v, ps, co, o.debug_logits);
+    if (!co.objects.empty() && (want.wins == 0 || want.losses == 0))
+      throw failure("the game session has " + std::to_string(want.wins) + " wins and " +
+                    std::to_string(want.losses) + " losses: it must exercise both");
+    m.input.clear();
+    for (const auto& p : ps) m.input += encode_line(p);
     m.run_program(bytes, 60'000'000'000ull);
-    if (m.output != want) {
+    if (m.output != want.output) {
       std::size_t i = 0;
-      while (i < m.output.size() && i < want.size() && m.output[i] == want[i]) ++i;
-      throw failure("output differs at byte " + std::to_string(i) + " of " + std::to_string(want.size()) +
+      while (i < m.output.size() && i < want.output.size() && m.output[i] == want.output[i]) ++i;
+      throw failure("output differs at byte " + std::to_string(i) + " of " + std::to_string(want.output.size()) +
                     " (got " + std::to_string(m.output.size()) + " bytes)");
     }
-    std::printf("%zu prompts, %zu symbols, %llu T-states: identical to the oracle%s\n", ps.size(), symbols,
+    std::printf("%zu prompts, %zu symbols, %llu T-states: identical to the oracle%s", ps.size(), want.symbols,
                 static_cast<unsigned long long>(m.tstates), o.debug_logits ? " (logits included)" : "");
+    if (!co.objects.empty()) std::printf("; %zu games won, %zu lost", want.wins, want.losses);
+    std::printf("\n");
     // An empty line ends the program; the lines after it are not read.
     m.input = encode_line("hi") + "\r" + encode_line("yo");
     m.in_pos = 0;
     m.output.clear();
     m.run_program(bytes, 20'000'000'000ull);
-    const std::string want2 = expected_reply(v, "hi", o.max_reply, o.debug_logits) + "> ";
-    if (m.output != want2) throw failure("the empty line did not end the program as planned");
+    if (m.output != expected_session(v, {"hi"}, co, o.debug_logits).output)
+      throw failure("the empty line did not end the program as planned");
     std::printf("an empty line ends the program\n");
   } catch (const failure& e) {
     mismatch = true;
@@ -450,10 +532,19 @@ int main(int argc, char** argv) {
       else if (a == "--z80asm") o.z80asm = next();
       else if (a == "--pasmo") o.pasmo = next();
       else if (a == "--tiny") o.model = "tiny";
+      else if (a == "--zoo") {
+        o.model = next();
+        if (o.model != "tinychat" && o.model != "guess") throw failure("--zoo takes tinychat or guess");
+      }
       else if (a == "--model") {
         o.model = "file";
         o.model_file = next();
       } else if (a == "--bench-prompts") o.bench_prompts = next();
+      else if (a == "--game") {
+        std::stringstream ss(next());
+        std::string part;
+        while (std::getline(ss, part, ',')) o.objects.push_back(part);
+      }
       else if (a == "--random") {
         o.model = "random";
         o.seed = static_cast<std::uint32_t>(std::stoul(next()));

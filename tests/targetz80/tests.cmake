@@ -10,6 +10,7 @@
 #   targetz80.tiny*        the hand-built model of tests/support/tiny_hashmlp.hpp
 #   targetz80.random_N     random valid models (0-3 hidden layers, biases up to
 #                          the 24-bit bound, shifts up to 23)
+#   targetz80.zoo_*        the bundled tinychat (chat) and guess (the game) models
 #   targetz80.refuses_too_big  a 256-256-256-256-256 model: over the 40 KB .COM
 #   targetz80.mutation.*   the emitted source with one instruction changed must
 #                          be caught
@@ -50,6 +51,11 @@ tinylm_targetz80_test(random_logits_7 --random 7 --debug-logits --max-reply 24)
 tinylm_targetz80_test(random_logits_8 --random 8 --debug-logits --max-reply 24)
 # Every logit 0 (output shift 23, biases 0): argmax must pick index 0 on the ties.
 tinylm_targetz80_test(flat_output --random 2 --flat-output --max-reply 8)
+# The bundled models (include/tinylm/zoo): TINYCHAT.COM, and GUESS.COM playing
+# twenty questions (games won and lost, objects picked by console polls).
+tinylm_targetz80_test(zoo_tinychat --zoo tinychat --debug-logits)
+set(tinylm_z80_objects apple,book,car,cat,moon,piano)
+tinylm_targetz80_test(zoo_guess_game --zoo guess --game ${tinylm_z80_objects} --max-reply 8 --debug-logits)
 tinylm_targetz80_test(refuses_too_big --shape 256,256,256,256,256
   --expect-emit-error "does not fit the cpm target: its .COM needs")
 
@@ -71,9 +77,15 @@ tinylm_targetz80_test(mutation.argmax_ties --random 2 --flat-output --max-reply 
 # through the tables into unplanned code (a wrong reply, a stray write, or
 # the T-state cap).
 tinylm_targetz80_test(mutation.hang --tiny --expect-mismatch --mutate "        jp nz,cbyte\n" "        jp cbyte\n")
+# The game: the object not taken modulo the object count; every reply
+# taken for the win reply.
+tinylm_targetz80_test(mutation.game_modulo --zoo guess --game ${tinylm_z80_objects} --max-reply 8 --expect-mismatch
+  --mutate "        jr c,gsmodd\n" "        jr gsmodd\n")
+tinylm_targetz80_test(mutation.game_win --zoo guess --game ${tinylm_z80_objects} --max-reply 8 --expect-mismatch
+  --mutate "        cp e\n        ret z\n" "        cp e\n        ret\n")
 # The column pointer advanced one byte too far per skipped (zero) input.
 tinylm_targetz80_test(mutation.column_stride --random 5 --max-reply 8 --debug-logits --expect-mismatch
   --mutate "        add a,c\n        ld e,a\n" "        add a,c\n        inc a\n        ld e,a\n")
 tinylm_targetz80_test(mutation.stray_write --tiny --expect-mismatch
-  --mutate "        ld (v_rlen),a\nreadloop:" "        ld (v_rlen),a\n        ld (256),a\nreadloop:")
+  --mutate "        call lineprefix\nreadloop:" "        call lineprefix\n        ld (256),a\nreadloop:")
 tinylm_targetz80_test(mutation.ring_255 --random 3 --max-reply 8 --debug-logits --expect-mismatch --mutate "cp 255\n" "cp 254\n")
