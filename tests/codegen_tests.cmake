@@ -50,6 +50,65 @@ foreach(model IN LISTS TINYLM_ZOO_REPRODUCIBLE_MODELS)
       -P "${tinylm_zoo_script}")
 endforeach()
 
+# The trained hash-MLP models take minutes to train: one rebuild each, whose
+# header must equal the checked-in one byte for byte, and whose model file
+# then serves the tests below (fixture zoo_<model>).
+set(TINYLM_ZOO_TRAINED_MODELS tinychat guess)
+foreach(model IN LISTS TINYLM_ZOO_TRAINED_MODELS)
+  set(header "${PROJECT_SOURCE_DIR}/include/tinylm/zoo/${model}.hpp")
+  set(zoo_args
+    "-DGEN=$<TARGET_FILE:tinylm-gen>"
+    "-DHEADER=${header}"
+    "-DCORPUS_DIR=${PROJECT_SOURCE_DIR}/codegen/corpus")
+  add_test(NAME zoo.reproducible.${model}
+    COMMAND ${CMAKE_COMMAND} ${zoo_args}
+      "-DOUT_DIR=${CMAKE_CURRENT_BINARY_DIR}/zoo/${model}/reproducible" -DMODE=check
+      -P "${tinylm_zoo_script}")
+  set_tests_properties(zoo.reproducible.${model} PROPERTIES
+    LABELS zoo TIMEOUT 900 FIXTURES_SETUP zoo_${model})
+  list(APPEND tinylm_zoo_regenerate_commands
+    COMMAND ${CMAKE_COMMAND} ${zoo_args}
+      "-DOUT_DIR=${CMAKE_CURRENT_BINARY_DIR}/zoo/${model}/regenerate" -DMODE=write
+      -P "${tinylm_zoo_script}")
+endforeach()
+set(tinylm_zoo_models "${CMAKE_CURRENT_BINARY_DIR}/zoo")
+# tinylm-tinychat (the header compiled in) answers the held-out prompts as
+# tinylm-gen generate does from the rebuilt model file.
+if(TARGET tinylm-tinychat)
+  add_test(NAME zoo.tinychat_agreement
+    COMMAND ${CMAKE_COMMAND} "-DCHAT=$<TARGET_FILE:tinylm-tinychat>" "-DGEN=$<TARGET_FILE:tinylm-gen>"
+      "-DMODEL=${tinylm_zoo_models}/tinychat/reproducible/tinychat.safetensors"
+      "-DPROMPTS=${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat-heldout.txt"
+      -P "${CMAKE_CURRENT_LIST_DIR}/cli/hashmlp_agreement.cmake")
+  set_tests_properties(zoo.tinychat_agreement PROPERTIES LABELS zoo TIMEOUT 300 FIXTURES_REQUIRED zoo_tinychat)
+endif()
+# The CP/M programs of examples/cpm (written from the headers) are what
+# `tinylm-gen emit --target cpm` writes from the model files.
+if(TARGET cpm-com)
+  set(cpm_example_dir "${PROJECT_BINARY_DIR}/examples/cpm/com")
+  add_test(NAME zoo.cpm_emit.tinychat
+    COMMAND ${CMAKE_COMMAND} -E chdir "${CMAKE_CURRENT_BINARY_DIR}"
+      sh -c "$<TARGET_FILE:tinylm-gen> emit --target cpm --com-name TINYCHAT -o zoo/cpm_tinychat --model zoo/tinychat/reproducible/tinychat.safetensors >/dev/null && cmp zoo/cpm_tinychat/tinychat.asm '${cpm_example_dir}/tinychat.asm'")
+  add_test(NAME zoo.cpm_emit.guess
+    COMMAND ${CMAKE_COMMAND} -E chdir "${CMAKE_CURRENT_BINARY_DIR}"
+      sh -c "$<TARGET_FILE:tinylm-gen> emit --target cpm --com-name GUESS --max-reply 8 --game apple,book,car,cat,moon,piano -o zoo/cpm_guess --model zoo/guess/reproducible/guess.safetensors >/dev/null && cmp zoo/cpm_guess/guess.asm '${cpm_example_dir}/guess.asm'")
+  set_tests_properties(zoo.cpm_emit.tinychat PROPERTIES LABELS zoo FIXTURES_REQUIRED zoo_tinychat)
+  set_tests_properties(zoo.cpm_emit.guess PROPERTIES LABELS zoo FIXTURES_REQUIRED zoo_guess)
+  # The issue's limit: TINYCHAT.COM is at most 40 KB (40,960 bytes).
+  add_test(NAME zoo.cpm_size.tinychat
+    COMMAND sh -c "test $(wc -c < '${cpm_example_dir}/TINYCHAT.COM') -le 40960")
+  set_tests_properties(zoo.cpm_size.tinychat PROPERTIES LABELS zoo)
+endif()
+# The game: a win ends it (exit 0) with the count of questions.
+if(TARGET tinylm-guess)
+  add_test(NAME examples.guess_win
+    COMMAND sh -c "printf 'is it alive\\nis it a cat\\n' | $<TARGET_FILE:tinylm-guess> --object cat")
+  set_tests_properties(examples.guess_win PROPERTIES LABELS examples
+    PASS_REGULAR_EXPRESSION "^YES\nWIN\nYou got it in 2: it was the cat[.]\n$")
+  add_test(NAME examples.guess_bad_object COMMAND $<TARGET_FILE:tinylm-guess> --object stone)
+  set_tests_properties(examples.guess_bad_object PROPERTIES LABELS examples WILL_FAIL TRUE)
+endif()
+
 # `cmake --build <dir> --target regenerate-zoo` rewrites include/tinylm/zoo/*.hpp
 # from the corpora with their recorded commands (then review the diff). To
 # change how a model is built, edit the command on line 2 of its header and

@@ -67,6 +67,16 @@ gen::records parse_records(const std::string& s) { return s == "file" ? gen::rec
 
 std::string base_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
 
+// A model file of the wrong family for a command: a clear error instead of
+// "corrupt model file" (an unknown or missing format is left to the reader).
+void require_family(const std::string& path, const char* format, const char* why) {
+  const std::string found = gen::model_file_format(path);
+  const bool known = found == gen::ngram_format || found == gen::hashmlp_format;
+  if (known && found != format)
+    throw gen::error(fmt::format("'{}' is {} model file: {}", path,
+                                 found == gen::hashmlp_format ? "a hash-MLP" : "an n-gram", why));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,6 +167,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 255));
   emit->add_option("--com-name", com_name, "cpm: the program's name, NAME.COM and name.asm (1-8 of A-Z, 0-9)")
       ->default_val("TINYLM");
+  std::vector<std::string> game_objects;
+  emit->add_option("--game", game_objects,
+                   "cpm: twenty questions instead of chat, with these objects (comma separated; each line is "
+                   "asked as '<object>: <line>', the reply WIN wins)")
+      ->delimiter(',');
 
   // ---- train ---------------------------------------------------------------
   const auto train = gen::add_train_command(app);
@@ -210,6 +225,7 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "tinylm-gen: wrote {0}.safetensors and {0}.hpp ({1} bytes of tables, order {2})\n", output,
                  tinylm::ngram::storage_bytes(model.view()), model.order);
     } else if (eval->parsed()) {
+      require_family(model_path, gen::ngram_format, "eval measures bits per character of n-gram models");
       const gen::ngram_tables model = gen::read_model_file(model_path);
       const gen::corpus text = gen::read_corpus(text_path, parse_records(records_text), model.end_byte, "text");
       const gen::eval_result r = gen::evaluate(model.view(), text);
@@ -231,15 +247,20 @@ int main(int argc, char** argv) {
       std::fputc('\n', stdout);
     } else if (emit->parsed() && target_text == "cpm") {
       // The CP/M chat program of a hash-MLP model file (codegen/src/emit_cpm.hpp).
+      require_family(model_path, gen::hashmlp_format,
+                     "the cpm target runs hash-MLP models (the 6502 targets run n-gram models)");
       const gen::hashmlp_tables model = gen::read_hashmlp_file(model_path);
       gen::cpm_options cpm;
       cpm.max_reply = max_reply;
+      cpm.objects = game_objects;
       gen::cpm_program program = gen::emit_cpm(model.view(), cpm);
       gen::set_cpm_name(program, com_name);
       gen::write_cpm_program(program, output);
       fmt::print("tinylm-gen: wrote {} in {}\nPlan (cpm):\n{}Build with:\n{}\n", program.asm_name, output,
                  gen::cpm_plan_text(program), gen::cpm_build_command(program, output));
     } else if (emit->parsed()) {
+      require_family(model_path, gen::ngram_format,
+                     "the 6502 targets run n-gram models (hash-MLP models: --target cpm)");
       const gen::ngram_tables model = gen::read_model_file(model_path);
       const gen::program_6502 program = gen::emit_program_6502(model, gen::parse_target_6502(target_text));
       gen::write_program(program, output);

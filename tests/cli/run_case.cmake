@@ -16,6 +16,7 @@
 #   dir=NAME      a directory              corpus=NAME  a copy of CORPUS
 #   model=NAME    a copy of MODEL          edit=NAME    MODEL after EDITOR IN NAME EDIT...
 #   tiny=NAME     a tiny model (order 2, corpus "ba"), built here with GEN
+#   chat=NAME     a tiny hash-MLP model (4 pairs, hidden 16), trained here with GEN
 # EDIT_SOURCE names a file made by an earlier SETUP item to edit instead of
 # MODEL. WRAPPER runs GEN under another program (valgrind).
 # In ARGS, @WORK@ is the work directory, @EMPTY@ an empty argument (which
@@ -74,6 +75,16 @@ foreach(item IN LISTS setup)
       message(FATAL_ERROR "run_case: building the tiny model failed (${result}): ${err}")
     endif()
     file(COPY_FILE "${WORK}/.tiny/tiny.safetensors" "${name}")
+  elseif(kind STREQUAL "chat")
+    file(MAKE_DIRECTORY "${WORK}/.chat")
+    file(WRITE "${WORK}/.chat/chat.txt" "hello | HI\nhi there | HI\nbye now | BYE\nsee you | BYE\n")
+    execute_process(COMMAND "${GEN}" train hashmlp --corpus chat.txt --hidden 16 --epochs 100 --batch 2 --val-every 0 -q
+                            -o chat
+      WORKING_DIRECTORY "${WORK}/.chat" RESULT_VARIABLE result ERROR_VARIABLE err)
+    if(NOT result STREQUAL "0")
+      message(FATAL_ERROR "run_case: training the tiny chat model failed (${result}): ${err}")
+    endif()
+    file(COPY_FILE "${WORK}/.chat/chat.safetensors" "${name}")
   elseif(kind STREQUAL "edit")
     set(source "${MODEL}")
     if(EDIT_SOURCE)

@@ -12,6 +12,8 @@
 #   cli.memcheck.*      a few damaged tables under valgrind (no read past a buffer)
 #   cli.generate.*      prompts with every byte 1-255; agreement with the
 #                       compile-time answers of examples/compile_time
+#   cli.hashmlp.*       hash-MLP model files: generate, header, emit --target
+#                       cpm, and a model of the wrong family for a command
 # Known generator bugs have a test marked DISABLED (ctest lists it as "Not
 # Run (Disabled)"), to be enabled with the fix.
 
@@ -312,3 +314,35 @@ if(TARGET tinylm-chat)
   set_tests_properties(cli.chat.agrees_with_model_file PROPERTIES
     FIXTURES_REQUIRED tinylm_cli_model LABELS cli TIMEOUT 60)
 endif()
+
+# ---- hash-MLP model files (SETUP chat=: 4 pairs, trained in the case) ---------
+tinylm_cli_test(hashmlp.generate SETUP chat=m.safetensors
+  ARGS generate --model m.safetensors --prompt "hello" STDOUT "^HI\n$" REPEAT)
+tinylm_cli_test(hashmlp.generate_each_byte SETUP chat=m.safetensors
+  ARGS generate --model m.safetensors --prompt @BYTE@ EACH_BYTE)
+tinylm_cli_test(hashmlp.generate_all_bytes SETUP chat=m.safetensors
+  ARGS generate --model m.safetensors --prompt @BYTES@)
+tinylm_cli_test(hashmlp.generate_sampled SETUP chat=m.safetensors
+  ARGS generate --model m.safetensors --prompt "bye now" --inv-temp 256 --top-k 2 --seed 9 REPEAT
+  STDOUT "^[BYEHI]*\n$")
+tinylm_cli_test(hashmlp.header SETUP chat=m.safetensors
+  ARGS header --model m.safetensors -o chat_model.hpp EXPECT_FILES chat_model.hpp)
+tinylm_cli_test(hashmlp.emit_cpm SETUP chat=m.safetensors
+  ARGS emit --model m.safetensors --target cpm --com-name chat --max-reply 16 -o out
+  STDOUT "wrote chat[.]asm in out.*[.]COM [0-9]+ bytes.*z80asm -o out/CHAT[.]COM out/chat[.]asm"
+  EXPECT_FILES out/chat.asm)
+tinylm_cli_test(hashmlp.emit_bad_com_name SETUP chat=m.safetensors
+  ARGS emit --model m.safetensors --target cpm --com-name toolongname -o out EXIT 1
+  STDERR "--com-name 'toolongname': a CP/M program name is 1-8 letters and digits" NO_NEW_FILES)
+tinylm_cli_test(hashmlp.emit_bad_max_reply SETUP chat=m.safetensors
+  ARGS emit --model m.safetensors --target cpm --max-reply 0 -o out EXIT nonzero NO_NEW_FILES
+  STDERR "--max-reply")
+tinylm_cli_test(hashmlp.wrong_family_nes SETUP chat=m.safetensors
+  ARGS emit --model m.safetensors --target nes -o out EXIT 1 NO_NEW_FILES
+  STDERR "is a hash-MLP model file: the 6502 targets run n-gram models [(]hash-MLP models: --target cpm[)]")
+tinylm_cli_test(hashmlp.wrong_family_eval SETUP chat=m.safetensors corpus=corpus.txt
+  ARGS eval --model m.safetensors --text corpus.txt EXIT 1
+  STDERR "is a hash-MLP model file: eval measures bits per character of n-gram models")
+tinylm_cli_test(hashmlp.wrong_family_cpm SETUP tiny=t.safetensors
+  ARGS emit --model t.safetensors --target cpm -o out EXIT 1 NO_NEW_FILES
+  STDERR "is an n-gram model file: the cpm target runs hash-MLP models")
