@@ -95,6 +95,27 @@ std::unique_ptr<train_command> add_train_command(CLI::App& app) {
   h->add_option("--dropout", o.dropout, "Training input dropout: probability of dropping a prompt trigram count")
       ->default_val(0.0)
       ->check(CLI::Range(0.0, 0.9));
+  h->add_option("--typo", o.typo,
+                "Training typo augmentation: each epoch a line's prompt gets a random edit (delete, double, swap, "
+                "replace or insert a letter) with this probability, a second with its square, a third with its cube")
+      ->default_val(0.0)
+      ->check(CLI::Range(0.0, 0.95));
+  h->add_option("--weight-decay", o.weight_decay,
+                "Decoupled L2 decay of the latent weights towards 0 (per step: w -= lr * decay * w)")
+      ->default_val(0.0)
+      ->check(CLI::Range(0.0, 100.0));
+  h->add_option("--label-smoothing", o.label_smoothing,
+                "Label smoothing: the loss's target puts 1 - eps on the symbol and eps / (S + 1) on every symbol")
+      ->default_val(0.0)
+      ->check(CLI::Range(0.0, 0.5));
+  h->add_option("--lr-schedule", o.lr_schedule,
+                "Learning rate per epoch: step (halved once the weights are fully 2-bit), cosine (from --lr down "
+                "to --lr-floor times it), constant")
+      ->default_val("step")
+      ->check(CLI::IsMember({"step", "cosine", "constant"}));
+  h->add_option("--lr-floor", o.lr_floor, "cosine schedule: the final learning rate as a fraction of --lr")
+      ->default_val(0.0)
+      ->check(CLI::Range(0.0, 1.0));
   h->add_option("--alphabet", c->alphabet, "The output alphabet (default: the distinct reply characters)");
   h->add_option("-o,--output", c->output,
                 "Output prefix: writes PREFIX.safetensors, PREFIX.hpp, PREFIX.loss.csv, PREFIX.loss.png")
@@ -123,9 +144,11 @@ void train_command::run() {
   hashmlp_tables& m = r.model;
   const std::string command = fmt::format(
       "tinylm-gen train hashmlp --corpus {}{} --seed {} --epochs {} --hidden {} --context {} --val-every {} "
-      "--batch {} --lr {} --hard-fraction {} --dropout {}{} -o {} --name {} --namespace {}",
+      "--batch {} --lr {} --lr-schedule {} --lr-floor {} --hard-fraction {} --dropout {} --typo {} "
+      "--weight-decay {} --label-smoothing {}{} -o {} --name {} --namespace {}",
       base_name(corpus), heldout.empty() ? "" : " --heldout " + base_name(heldout), opts.seed, opts.epochs, hidden,
-      opts.context, opts.val_every, opts.batch, opts.learning_rate, opts.hard_fraction, opts.dropout,
+      opts.context, opts.val_every, opts.batch, opts.learning_rate, opts.lr_schedule, opts.lr_floor,
+      opts.hard_fraction, opts.dropout, opts.typo, opts.weight_decay, opts.label_smoothing,
       alphabet.empty() ? "" : " --alphabet '" + alphabet + "'", base_name(output), name, ns);
   m.metadata["corpus"] = base_name(corpus);
   m.metadata["train_lines"] = std::to_string(r.train_lines);

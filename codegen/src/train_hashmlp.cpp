@@ -161,7 +161,8 @@ void forward(const float_mlp& net, const std::vector<std::vector<double>>& we, b
 }
 
 double loss_backward(const float_mlp& net, const std::vector<std::vector<double>>& we, const sparse_features& x,
-                     std::size_t target, workspace& ws, float_mlp* grad, std::vector<double>* logits) {
+                     std::size_t target, workspace& ws, float_mlp* grad, std::vector<double>* logits,
+                     double smoothing = 0) {
   const std::size_t L = net.layers();
   const std::vector<double>& zo = ws.z[L - 1];
   const std::size_t n = zo.size();
@@ -175,14 +176,18 @@ double loss_backward(const float_mlp& net, const std::vector<std::vector<double>
   double sum = 0;
   for (std::size_t i = 0; i < n; ++i) sum += (p[i] = std::exp(y[i] - mx));
   for (double& v : p) v /= sum;
-  const double loss = -(y[target] - mx - std::log(sum));
+  // Target distribution: (1 - smoothing) on the target, smoothing / n on every class.
+  const double lse = mx + std::log(sum), off = smoothing / static_cast<double>(n);
+  double loss = -(1 - smoothing) * (y[target] - lse);
+  if (smoothing > 0)
+    for (std::size_t i = 0; i < n; ++i) loss -= off * (y[i] - lse);
   if (logits != nullptr) *logits = y;
   if (grad == nullptr) return loss;
 
   std::vector<double> dz(n);
   double dlk = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double dy = p[i] - (i == target ? 1.0 : 0.0);
+    const double dy = p[i] - (i == target ? 1.0 - smoothing : 0.0) - off;
     dlk += dy * y[i];
     dz[i] = dy * kappa;
   }
@@ -242,11 +247,11 @@ sparse_features features_of(std::size_t context_length, std::string_view prompt,
 }
 
 double loss_and_grad(const float_mlp& net, double lambda, bool round_activations, const sparse_features& x,
-                     std::size_t target, float_mlp* grad, std::vector<double>* logits) {
+                     std::size_t target, float_mlp* grad, std::vector<double>* logits, double smoothing) {
   const auto we = effective_weights(net, lambda);
   workspace ws;
   forward(net, we, round_activations, x, ws);
-  return loss_backward(net, we, x, target, ws, grad, logits);
+  return loss_backward(net, we, x, target, ws, grad, logits, smoothing);
 }
 
 float_mlp zeros_like(const float_mlp& net) {
@@ -318,7 +323,29 @@ namespace {
 struct example {
   sparse_features x;
   std::size_t target;
+  std::size_t pair;  // index of its training line
 };
+
+// One random edit of a prompt (a synthetic typo): delete, double, swap with
+// the next byte, replace by a random letter, or insert a random letter.
+std::string add_typo(std::string s, rng64& r) {
+  if (s.empty()) return s;
+  const std::size_t i = r.below(s.size());
+  const auto letter = [&] { return static_cast<char>('a' + r.below(26)); };
+  switch (r.below(5)) {
+    case 0:
+      if (s.size() > 1) s.erase(i, 1);
+      break;
+    case 1: s.insert(i, 1, s[i]); break;
+    case 2:
+      if (i + 1 < s.size()) std::swap(s[i], s[i + 1]);
+      else if (i > 0) std::swap(s[i - 1], s[i]);
+      break;
+    case 3: s[i] = letter(); break;
+    default: s.insert(i, 1, letter()); break;
+  }
+  return s;
+}
 
 double float_accuracy(const float_mlp& net, const std::vector<std::vector<double>>& we, bool round_act,
                       const std::vector<chat_pair>& pairs, const std::string& alphabet, std::size_t C) {
@@ -376,6 +403,11 @@ hashmlp_result train_hashmlp(const std::vector<chat_pair>& pairs, const hashmlp_
     if (h < 1 || h > hm::max_width) throw error(fmt::format("hidden layer size {} is not in 1..256", h));
   if (o.context > hm::max_context_length) throw error("--context must be at most 64");
   if (o.batch < 1) throw error("--batch must be at least 1");
+  if (o.lr_schedule != "step" && o.lr_schedule != "cosine" && o.lr_schedule != "constant")
+    throw error(fmt::format("--lr-schedule '{}' is not step, cosine or constant", o.lr_schedule));
+  if (!(o.label_smoothing >= 0 && o.label_smoothing < 1)) throw error("--label-smoothing must be in [0, 1)");
+  if (!(o.weight_decay >= 0)) throw error("--weight-decay must not be negative");
+  if (!(o.typo >= 0 && o.typo < 1)) throw error("--typo must be in [0, 1)");
   if (pairs.size() < std::max<std::size_t>(o.min_lines, 1))
     throw error(fmt::format("too few lines: {} 'prompt | REPLY' pairs, at least {} are needed", pairs.size(),
                             std::max<std::size_t>(o.min_lines, 1)));
@@ -396,12 +428,14 @@ hashmlp_result train_hashmlp(const std::vector<chat_pair>& pairs, const hashmlp_
 
   const std::size_t C = o.context, S = alphabet.size();
   std::vector<example> data;
-  for (const auto& p : train)
+  for (std::size_t pi = 0; pi < train.size(); ++pi) {
+    const chat_pair& p = train[pi];
     for (std::size_t t = 0; t <= p.reply.size(); ++t) {
       const std::string_view ctx(p.reply.data(), t);
       const std::size_t target = t < p.reply.size() ? alphabet.find(p.reply[t]) : S;
-      data.push_back({features_of(C, p.prompt, ctx), target});
+      data.push_back({features_of(C, p.prompt, ctx), target, pi});
     }
+  }
   res.examples = data.size();
 
   std::vector<std::size_t> sizes{hm::input_size};
@@ -443,13 +477,28 @@ hashmlp_result train_hashmlp(const std::vector<chat_pair>& pairs, const hashmlp_
   epoch_bar bar(o.progress);
   double best = -1;
   const double hard_epochs = std::max(1.0, o.hard_fraction * o.epochs);
+  std::vector<sparse_features> noisy(train.size());  // this epoch's prompt features (--typo)
+  sparse_features joined;
 
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
     const double lambda = std::min(1.0, epoch / hard_epochs);
     const bool round_act = lambda >= 1.0;
-    const double lr = o.learning_rate * (epoch > hard_epochs ? 0.5 : 1.0);
+    double lr = o.learning_rate;
+    if (o.lr_schedule == "step") {
+      lr *= epoch > hard_epochs ? 0.5 : 1.0;
+    } else if (o.lr_schedule == "cosine") {
+      const double pi = 3.14159265358979323846;
+      lr *= o.lr_floor + (1 - o.lr_floor) * 0.5 * (1 + std::cos(pi * (epoch - 1) / o.epochs));
+    }
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+    if (o.typo > 0) {
+      for (std::size_t pi = 0; pi < train.size(); ++pi) {
+        std::string prompt = train[pi].prompt;
+        for (int k = 0; k < 3 && rng.uniform() < o.typo; ++k) prompt = add_typo(std::move(prompt), rng);
+        noisy[pi] = features_of(C, prompt, {});
+      }
+    }
     double loss_sum = 0, max_out = 1;
     workspace ws;
     sparse_features dropped;
@@ -462,19 +511,30 @@ hashmlp_result train_hashmlp(const std::vector<chat_pair>& pairs, const hashmlp_
       for (std::size_t k = start; k < end; ++k) {
         const example& ex = data[order[k]];
         const sparse_features* x = &ex.x;
+        if (o.typo > 0) {
+          // The noisy prompt counts, then the example's context counts.
+          joined = noisy[ex.pair];
+          for (std::size_t j = 0; j < ex.x.index.size(); ++j)
+            if (ex.x.index[j] >= hm::buckets) {
+              joined.index.push_back(ex.x.index[j]);
+              joined.value.push_back(ex.x.value[j]);
+            }
+          x = &joined;
+        }
         if (o.dropout > 0) {
+          const sparse_features& src = *x;
           dropped.index.clear();
           dropped.value.clear();
-          for (std::size_t j = 0; j < ex.x.index.size(); ++j)
-            if (ex.x.index[j] >= hm::buckets || rng.uniform() >= o.dropout) {
-              dropped.index.push_back(ex.x.index[j]);
-              dropped.value.push_back(ex.x.value[j]);
+          for (std::size_t j = 0; j < src.index.size(); ++j)
+            if (src.index[j] >= hm::buckets || rng.uniform() >= o.dropout) {
+              dropped.index.push_back(src.index[j]);
+              dropped.value.push_back(src.value[j]);
             }
           x = &dropped;
         }
         forward(net, we, round_act, *x, ws);
         for (double z : ws.z[L - 1]) max_out = std::max(max_out, std::fabs(z));
-        loss_sum += loss_backward(net, we, *x, ex.target, ws, &grad, nullptr);
+        loss_sum += loss_backward(net, we, *x, ex.target, ws, &grad, nullptr, o.label_smoothing);
       }
       // Adam on the mean gradient.
       ++step;
@@ -488,7 +548,9 @@ hashmlp_result train_hashmlp(const std::vector<chat_pair>& pairs, const hashmlp_
       };
       for (std::size_t l = 0; l < L; ++l) {
         auto& w = net.w[l];
+        const double decay = 1 - lr * o.weight_decay;  // decoupled (AdamW), towards the 0 weight
         for (std::size_t k = 0; k < w.size(); ++k) {
+          if (o.weight_decay > 0) w[k] *= decay;
           adam(w[k], grad.w[l][k] * inv, m1.w[l][k], m2.w[l][k], lr);
           w[k] = std::clamp(w[k], -2.5, 1.5);
         }

@@ -24,10 +24,20 @@
 // estimator (d w_eff / d w = 1). Each hidden layer computes
 // clamp((W x + b) / 2^s, 0, 255) exactly as the integer path does (its shift
 // s fixed at initialisation from the data), and rounds the activations (STE)
-// once lambda = 1. Optional input dropout (training only) zeroes each
-// prompt count with probability `dropout` (robustness to typos and
-// paraphrases; seeded, so still deterministic). The output layer's logits scale is a learned float for
-// the loss; its integer shift is the smallest that keeps the training
+// once lambda = 1. Regularisation (training only, all seeded, so still
+// deterministic): typo augmentation (`typo`: every epoch each training
+// line's prompt gets a random edit - delete a byte, double it, swap it with
+// its neighbour, replace it by or insert a random letter - with probability
+// typo, a second with typo^2, a third with typo^3; the prompt counts are
+// recomputed from the edited text), input dropout (`dropout`: zeroes each
+// prompt count with that probability, after the typos), decoupled weight
+// decay (`weight_decay`: every step w -= lr * weight_decay * w on the latent
+// weights, not the biases) and label smoothing (`label_smoothing` = eps: the
+// cross-entropy target is 1 - eps on the symbol plus eps / (S + 1) on every
+// symbol). Learning rate per epoch e = 1..E (`lr_schedule`): "step" - lr,
+// halved once lambda = 1; "cosine" - lr * (f + (1 - f) * (1 + cos(pi (e-1)
+// / E)) / 2), f = lr_floor; "constant" - lr.
+// The output layer's logits scale is a learned float for the loss; its integer shift is the smallest that keeps the training
 // logits inside int16. Biases are in accumulator units, rounded and limited
 // so that tinylm::hashmlp::validate() (the 24-bit bound) always passes.
 // Every epoch the quantised model is built and evaluated with the library
@@ -96,7 +106,8 @@ struct float_mlp {
 // the hardness of the weights; round_activations rounds hidden outputs
 // (straight-through). Writes the float logits (kappa * z) when logits != nullptr.
 double loss_and_grad(const float_mlp& net, double lambda, bool round_activations, const sparse_features& x,
-                     std::size_t target, float_mlp* grad, std::vector<double>* logits = nullptr);
+                     std::size_t target, float_mlp* grad, std::vector<double>* logits = nullptr,
+                     double smoothing = 0);
 
 // A zeroed network of net's shape.
 float_mlp zeros_like(const float_mlp& net);
@@ -119,6 +130,11 @@ struct hashmlp_options {
   double learning_rate = 0.01;
   double hard_fraction = 0.6;      // lambda reaches 1 after this fraction of the epochs
   double dropout = 0.0;            // training only: each prompt trigram count is dropped with this probability
+  double typo = 0.0;               // training only: per epoch and line, P(a random edit of the prompt), repeated (<= 3)
+  double weight_decay = 0.0;       // decoupled L2 decay of the latent weights per step (times the learning rate)
+  double label_smoothing = 0.0;    // cross-entropy target: 1 - eps on the symbol, eps / (S + 1) on every one
+  std::string lr_schedule = "step";  // step: halved once fully hard; cosine: to lr_floor * lr; constant
+  double lr_floor = 0.0;           // cosine: the last epochs' fraction of the learning rate
   std::string alphabet;            // empty: derived from the replies
   std::size_t min_lines = 2;
   bool progress = true;

@@ -128,6 +128,52 @@ TEST_CASE("training is deterministic for a seed", "[hashmlp][trainer]") {
   CHECK(gen::train_hashmlp(pairs, other).model.weights != a.model.weights);
 }
 
+TEST_CASE("trainer label smoothing: gradient matches finite differences", "[hashmlp][trainer]") {
+  gen::float_mlp net = gen::random_mlp({256, 6, 4}, 3);
+  net.log_kappa = -1.0;
+  for (double& v : net.b[0]) v += 2.0;
+  gen::sparse_features x;
+  for (int j : {5, 64, 129, 250}) {
+    x.index.push_back(static_cast<std::uint16_t>(j));
+    x.value.push_back(1 + j % 2);
+  }
+  gen::float_mlp g = gen::zeros_like(net);
+  gen::loss_and_grad(net, 0, false, x, 1, &g, nullptr, 0.2);
+  for (double* p : {&net.w[1][3], &net.b[1][0], &net.w[0][64], &net.log_kappa}) {
+    const double keep = *p, h = 1e-6;
+    *p = keep + h;
+    const double up = gen::loss_and_grad(net, 0, false, x, 1, nullptr, nullptr, 0.2);
+    *p = keep - h;
+    const double down = gen::loss_and_grad(net, 0, false, x, 1, nullptr, nullptr, 0.2);
+    *p = keep;
+    double analytic = 0;
+    if (p == &net.w[1][3]) analytic = g.w[1][3];
+    if (p == &net.b[1][0]) analytic = g.b[1][0];
+    if (p == &net.w[0][64]) analytic = g.w[0][64];
+    if (p == &net.log_kappa) analytic = g.log_kappa;
+    CHECK(std::fabs(analytic - (up - down) / (2 * h)) < 1e-5 * std::max(1.0, std::fabs(analytic)));
+  }
+}
+
+TEST_CASE("training with typos, decay, smoothing and a cosine schedule is deterministic", "[hashmlp][trainer]") {
+  const auto pairs = gen::parse_chat(tiny_corpus, "tiny");
+  auto o = tiny_options();
+  o.epochs = 3;
+  o.typo = 0.5;
+  o.dropout = 0.1;
+  o.weight_decay = 0.01;
+  o.label_smoothing = 0.1;
+  o.lr_schedule = "cosine";
+  o.lr_floor = 0.05;
+  const auto a = gen::train_hashmlp(pairs, o);
+  const auto b = gen::train_hashmlp(pairs, o);
+  CHECK(gen::hashmlp_file_bytes(a.model) == gen::hashmlp_file_bytes(b.model));
+  o.typo = 0;
+  CHECK(gen::train_hashmlp(pairs, o).model.weights != a.model.weights);
+  o.lr_schedule = "linear";
+  CHECK(error_of([&] { gen::train_hashmlp(pairs, o); }).find("--lr-schedule 'linear'") != std::string::npos);
+}
+
 TEST_CASE("a tiny corpus is learned exactly, and the integer path is the library's", "[hashmlp][trainer]") {
   const auto pairs = gen::parse_chat(tiny_corpus, "tiny");
   REQUIRE(pairs.size() == 30);
