@@ -37,8 +37,9 @@
 // symbol). Learning rate per epoch e = 1..E (`lr_schedule`): "step" - lr,
 // halved once lambda = 1; "cosine" - lr * (f + (1 - f) * (1 + cos(pi (e-1)
 // / E)) / 2), f = lr_floor; "constant" - lr.
-// The output layer's logits scale is a learned float for the loss; its integer shift is the smallest that keeps the training
-// logits inside int16. Biases are in accumulator units, rounded and limited
+// The output layer's logits scale is a learned float for the loss; its
+// integer shift is the smallest that keeps the training logits inside
+// int16. Biases are in accumulator units, rounded and limited
 // so that tinylm::hashmlp::validate() (the 24-bit bound) always passes.
 // Every epoch the quantised model is built and evaluated with the library
 // (tinylm::hashmlp::generate, argmax) on the validation split (every
