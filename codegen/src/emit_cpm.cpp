@@ -65,6 +65,7 @@ readeol:
         ld c,0
         call thash
         call promptpass
+        call samplestart
         xor a
         ld (v_clen),a
         ld (v_ocount),a
@@ -79,7 +80,7 @@ genloop:
         call thash
         call forward
         call showlogits
-        call argmax
+        call choose
         cp @SYMBOLS@
         jr z,gendone
         push af
@@ -604,6 +605,368 @@ genot:
 // game_code's size as z80asm assembles it.
 constexpr std::size_t game_code_bytes = 167;
 
+// Seeded sampling (cpm_options::inv_temp_q8 != 0): tinylm::sample_top_k
+// (sampling.hpp, softmax.hpp's exp_weights, prng.hpp's xorshift32::below)
+// step by step; the rng restarts from the seed at every line, as
+// tinylm::hashmlp::generate does per prompt. Weights of candidates outside
+// the top k are stored as 0: the walk then passes them without effect,
+// exactly as if it walked the kept candidates only.
+constexpr const char* sampling_code = R"(; ---- sampling (sampling.hpp's sample_top_k) ----
+samplestart:
+        ld hl,@S0LO@
+        ld (v_state),hl
+        ld hl,@S0HI@
+        ld (v_state+2),hl
+        ret
+; choose: A = the sampled index (one draw of the rng per call)
+choose:
+        call argmax
+        ld l,a
+        ld h,0
+        add hl,hl
+        ld de,@LOGITS@
+        add hl,de
+        ld e,(hl)
+        inc hl
+        ld d,(hl)
+        ld (v_max),de
+; step 1: the top k (v_all = 1: every candidate is kept)
+        ld a,1
+        ld (v_all),a
+        ld a,@TOPK@
+        or a
+        jr z,smweights
+        xor a
+        ld (v_all),a
+        ld hl,0
+        ld (v_thr),hl
+        ld hl,32768
+        ld (v_mask),hl
+smtk:
+        ld hl,(v_thr)
+        ld de,(v_mask)
+        ld a,h
+        or d
+        ld d,a
+        ld a,l
+        or e
+        ld e,a
+        push de
+        call cntge
+        pop de
+        ld a,c
+        cp @TOPK@
+        jr c,smtkno
+        ld (v_thr),de
+smtkno:
+        ld hl,(v_mask)
+        srl h
+        rr l
+        ld (v_mask),hl
+        ld a,h
+        or l
+        jr nz,smtk
+        ld de,(v_thr)
+        inc de
+        ld a,d
+        or e
+        ld c,0
+        call nz,cntge
+        ld a,@TOPK@
+        sub c
+        ld (v_ties),a
+; step 2: the weights exp_table[min(255, round((max - s) * inv_temp / 4096))]
+smweights:
+        ld hl,0
+        ld (v_sum),hl
+        xor a
+        ld (v_sum+2),a
+        ld hl,@LOGITS@
+        ld (v_lp),hl
+        ld hl,@WEIGHTS@
+        ld (v_wp),hl
+        ld a,@OUTPUTS8@
+        ld (v_cnt),a
+smwl:
+        ld hl,(v_lp)
+        ld e,(hl)
+        inc hl
+        ld d,(hl)
+        inc hl
+        ld (v_lp),hl
+        call keepq
+        ld bc,0
+        jr z,smstore
+        ld hl,(v_max)
+        or a
+        sbc hl,de
+        ld b,h
+        ld c,l
+        ld de,@INVTEMP@
+        call mul16
+        call kcalc
+        ld e,a
+        ld d,0
+        ld hl,exptab
+        add hl,de
+        add hl,de
+        ld c,(hl)
+        inc hl
+        ld b,(hl)
+        ld hl,(v_sum)
+        add hl,bc
+        ld (v_sum),hl
+        jr nc,smstore
+        ld hl,v_sum+2
+        inc (hl)
+smstore:
+        ld hl,(v_wp)
+        ld (hl),c
+        inc hl
+        ld (hl),b
+        inc hl
+        ld (v_wp),hl
+        ld hl,v_cnt
+        dec (hl)
+        jr nz,smwl
+; step 3: r = (next() * S) >> 32: 24 shift-and-add steps into 56 bits
+        call xsnext
+        ld hl,v_p7
+        ld b,7
+        xor a
+smpz:
+        ld (hl),a
+        inc hl
+        djnz smpz
+        ld a,(v_sum)
+        ld c,a
+        ld a,(v_sum+1)
+        ld d,a
+        ld a,(v_sum+2)
+        ld e,a
+        ld b,24
+smml:
+        srl e
+        rr d
+        rr c
+        jr nc,smmsh
+        ld hl,v_p7+3
+        ld a,(v_state)
+        add a,(hl)
+        ld (hl),a
+        inc hl
+        ld a,(v_state+1)
+        adc a,(hl)
+        ld (hl),a
+        inc hl
+        ld a,(v_state+2)
+        adc a,(hl)
+        ld (hl),a
+        inc hl
+        ld a,(v_state+3)
+        adc a,(hl)
+        ld (hl),a
+smmsh:
+        ld hl,v_p7+6
+        rr (hl)
+        dec hl
+        rr (hl)
+        dec hl
+        rr (hl)
+        dec hl
+        rr (hl)
+        dec hl
+        rr (hl)
+        dec hl
+        rr (hl)
+        dec hl
+        rr (hl)
+        djnz smml
+; step 4: the walk: the first c with r < w_c, else r -= w_c (r = v_p7 bytes 4..6)
+        ld hl,@WEIGHTS@
+        ld c,0
+        ld b,@OUTPUTS8@
+smwk:
+        ld e,(hl)
+        inc hl
+        ld d,(hl)
+        inc hl
+        push hl
+        ld hl,(v_p7+4)
+        or a
+        sbc hl,de
+        ld a,(v_p7+6)
+        jr nc,smwkge
+        or a
+        jr z,smwkfound
+        dec a
+smwkge:
+        ld (v_p7+4),hl
+        ld (v_p7+6),a
+        pop hl
+        inc c
+        djnz smwk
+        xor a
+        ret
+smwkfound:
+        pop hl
+        ld a,c
+        ret
+; keepq: NZ when the logit DE is a candidate (v_all, or above the threshold,
+; or at it while ties last: the lower indices first)
+keepq:
+        ld a,(v_all)
+        or a
+        ret nz
+        ld a,d
+        xor 128
+        ld h,a
+        ld l,e
+        ld bc,(v_thr)
+        or a
+        sbc hl,bc
+        jr c,kqno
+        jr nz,kqyes
+        ld a,(v_ties)
+        or a
+        ret z
+        dec a
+        ld (v_ties),a
+kqyes:
+        or 1
+        ret
+kqno:
+        xor a
+        ret
+; cntge: C = how many logits are >= DE (offset binary: logit xor 8000h),
+; saturating at 255
+cntge:
+        ld hl,@LOGITS@
+        ld b,@OUTPUTS8@
+        ld c,0
+cgl:
+        push hl
+        ld a,(hl)
+        inc hl
+        ld h,(hl)
+        ld l,a
+        ld a,h
+        xor 128
+        ld h,a
+        or a
+        sbc hl,de
+        pop hl
+        inc hl
+        inc hl
+        jr c,cgn
+        inc c
+        jr nz,cgn
+        dec c
+cgn:
+        djnz cgl
+        ret
+; mul16: DE:HL = BC * DE
+mul16:
+        ld hl,0
+        ld a,16
+mull:
+        add hl,hl
+        rl e
+        rl d
+        jr nc,mulno
+        add hl,bc
+        jr nc,mulno
+        inc de
+mulno:
+        dec a
+        jr nz,mull
+        ret
+; kcalc: A = min(255, (DE:HL + 2048) >> 12)
+kcalc:
+        ld a,d
+        or a
+        jr nz,k255
+        ld bc,2048
+        add hl,bc
+        ld a,e
+        adc a,0
+        cp 16
+        jr nc,k255
+        ld l,h
+        ld h,a
+        srl h
+        rr l
+        srl h
+        rr l
+        srl h
+        rr l
+        srl h
+        rr l
+        ld a,l
+        ret
+k255:
+        ld a,255
+        ret
+; xsnext: xorshift32 (prng.hpp): x ^= x << 13; x ^= x >> 17; x ^= x << 5
+xsnext:
+        ld a,(v_state+2)
+        ld b,a
+        ld a,(v_state+1)
+        ld c,a
+        ld a,(v_state)
+        ld d,a
+        ld e,0
+        call xsshl5
+        call xsxor
+        ld a,(v_state+2)
+        ld e,a
+        ld a,(v_state+3)
+        ld d,a
+        srl d
+        rr e
+        ld bc,0
+        call xsxor
+        ld a,(v_state+3)
+        ld b,a
+        ld a,(v_state+2)
+        ld c,a
+        ld a,(v_state+1)
+        ld d,a
+        ld a,(v_state)
+        ld e,a
+        call xsshl5
+xsxor:
+        ld hl,v_state
+        ld a,(hl)
+        xor e
+        ld (hl),a
+        inc hl
+        ld a,(hl)
+        xor d
+        ld (hl),a
+        inc hl
+        ld a,(hl)
+        xor c
+        ld (hl),a
+        inc hl
+        ld a,(hl)
+        xor b
+        ld (hl),a
+        ret
+xsshl5:
+        ld a,5
+xss:
+        sla e
+        rl d
+        rl c
+        rl b
+        dec a
+        jr nz,xss
+        ret
+)";
+// sampling_code's size as z80asm assembles it (the exp table follows it).
+constexpr std::size_t sampling_code_bytes = 560;
+
 // The routine of weight byte value b (four rows, codes 2t..2t+1 = row t):
 // 0 nothing, +1 add x, -1 subtract x, -2 subtract x twice; each row then
 // `inc l`; after the fourth, back to cbyte unless L wrapped (column done).
@@ -645,7 +1008,7 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
 
 // The size of runtime_head as z80asm assembles it (the target test checks the
 // .COM size against the plan).
-constexpr std::size_t fixed_code_bytes = 685;
+constexpr std::size_t fixed_code_bytes = 688;
 // forward: per layer `ld ix,nn` (4) + `call nn` (3); then `ret`.
 constexpr std::size_t per_layer_code_bytes = 7;
 // promptpass: ld ix (4), call (3), ld hl/ld de/ld bc (3 each), 3 x ldir (2),
@@ -693,8 +1056,30 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   const bool game = !options.objects.empty();
 
   // ---- the chat loop's hooks: nothing (chat) or twenty questions ----
+  const bool sampled = options.inv_temp_q8 != 0;
   std::string hooks = "gamestart:\nlineprefix:\nsymhook:\ngameend:\n        ret\n";
   std::size_t hooks_bytes = 1;
+  // ---- choosing the next symbol: argmax, or seeded top-k sampling ----
+  std::string chooser = "samplestart:\n        ret\nchoose:\n        jp argmax\n";
+  std::size_t chooser_bytes = 4;
+  if (sampled) {
+    if (options.top_k > 256) throw error("cpm: top_k must be 0..256");
+    const std::size_t k = options.top_k >= outputs ? 0 : options.top_k;  // 0: every candidate
+    const std::uint32_t s0 = tinylm::xorshift32(options.seed).state;
+    chooser = sampling_code;
+    replace_all(chooser, "@S0LO@", std::to_string(s0 & 0xFFFFu));
+    replace_all(chooser, "@S0HI@", std::to_string(s0 >> 16));
+    replace_all(chooser, "@TOPK@", std::to_string(k));
+    replace_all(chooser, "@INVTEMP@", std::to_string(options.inv_temp_q8));
+    chooser += "exptab:  ; tinylm::exp_table (exp_table.hpp), 16-bit little-endian\n";
+    std::uint8_t table[512];
+    for (std::size_t i = 0; i < 256; ++i) {
+      table[2 * i] = static_cast<std::uint8_t>(tinylm::exp_table[i] & 0xFF);
+      table[2 * i + 1] = static_cast<std::uint8_t>(tinylm::exp_table[i] >> 8);
+    }
+    db_lines(chooser, table, sizeof table);
+    chooser_bytes = sampling_code_bytes + sizeof table;
+  }
   if (game) {
     if (options.objects.size() > 32) throw error("cpm: at most 32 objects");
     if (options.max_questions < 1 || options.max_questions > 255) throw error("cpm: max_questions must be 1..255");
@@ -774,7 +1159,7 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   for (unsigned b = 0; b < 256; ++b)
     if (used[b]) routines += byte_routine(b, &routine_bytes);
   const std::size_t before_tables =
-      fixed_code_bytes + hooks_bytes + per_layer_code_bytes * L + 1 + promptpass_bytes + trap_bytes +
+      fixed_code_bytes + hooks_bytes + chooser_bytes + per_layer_code_bytes * L + 1 + promptpass_bytes + trap_bytes +
       descriptor_bytes * (L + 1);
   const std::size_t pad = (256 - (0x100 + before_tables) % 256) % 256;
   const std::uint32_t jt = static_cast<std::uint32_t>(0x100 + before_tables + pad);
@@ -792,9 +1177,10 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   const std::uint32_t acc = ram, x = ram + 0x300, act0 = ram + 0x400, act1 = ram + 0x500, logits = ram + 0x600,
                       ring = ram + 0x800, base = ram + 0x900, vars = ram + 0xC00;
   const std::uint32_t ctx = vars, v_base = vars + 64, stack_top = vars + 256;
+  const std::uint32_t weights_buf = ram + 0xD00, sv = v_base + 16;  // sampling: weights, variables
   const std::size_t rows0 = m.sizes[1];
   p.ram_start = ram;
-  p.ram_end = stack_top;
+  p.ram_end = sampled ? weights_buf + 0x200 : stack_top;
   p.stack_top = stack_top;
   if (p.ram_end > options.tpa_top)
     throw error(fmt::format("the model does not fit the cpm target: its RAM ends at 0x{:04X}, past the TPA top "
@@ -811,6 +1197,10 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   if (m.context_length > 0) p.ram.push_back({ctx, m.context_length, "context"});
   p.ram.push_back({v_base, 14, "variables"});
   p.ram.push_back({stack_top - 64, 64, "stack"});
+  if (sampled) {
+    p.ram.push_back({sv, 27, "sampling variables (rng state, product, sum, threshold)"});
+    p.ram.push_back({weights_buf, 2 * outputs, "sampling weights (16-bit)"});
+  }
 
   // ---- code ----
   std::string code = runtime_head;
@@ -829,6 +1219,10 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   replace_all(code, "@JTPAGE@", num(jt >> 8));
   replace_all(code, "@DEBUG@", options.debug_logits ? "1" : "0");
   code += hooks;
+  replace_all(chooser, "@LOGITS@", num(logits));
+  replace_all(chooser, "@WEIGHTS@", num(weights_buf));
+  replace_all(chooser, "@OUTPUTS8@", num(static_cast<std::uint32_t>(outputs & 255)));
+  code += chooser;
   code += "; forward: the layers of one step (layer 0 from the prompt pass's sums)\nforward:\n";
   for (std::size_t l = 0; l < L; ++l) code += fmt::format("        ld ix,layer{}\n        call tlm_layer\n", l);
   code += "        ret\n";
@@ -879,6 +1273,11 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
                       "v_obj: equ {}\nv_asked: equ {}\nv_win: equ {}\n",
                       v_base + 1, v_base + 2, v_base + 3, v_base + 4, v_base + 5, v_base + 6, v_base + 7,
                       v_base + 9, v_base + 10, v_base + 11, v_base + 12, v_base + 13);
+  if (sampled)
+    code += fmt::format("v_state: equ {}\nv_p7: equ {}\nv_sum: equ {}\nv_max: equ {}\nv_thr: equ {}\n"
+                        "v_mask: equ {}\nv_ties: equ {}\nv_all: equ {}\nv_lp: equ {}\nv_wp: equ {}\n"
+                        "v_cnt: equ {}\n",
+                        sv, sv + 4, sv + 11, sv + 14, sv + 16, sv + 18, sv + 20, sv + 21, sv + 22, sv + 24, sv + 26);
   p.asm_text = code;
   return p;
 }

@@ -26,7 +26,8 @@
 //   line or ^Z ends the program, as in chat mode.
 //   BDOS 1 is expected to return the byte without echo in the test harness
 //   (a real console echoes it, which only changes what is on screen).
-//   Sampling (inv_temp_q8 != 0) is not implemented on this target yet.
+//   With options.inv_temp_q8 != 0 the symbols are sampled instead
+//   (tinylm::sample_top_k, the rng restarting from options.seed each line).
 //   debug_logits: before each choice, the S+1 int16 logits are printed as
 //   2 (S+1) raw bytes (little-endian) with BDOS 2: the harness compares them.
 //
@@ -83,6 +84,13 @@ struct cpm_options {
   std::vector<std::string> objects;
   std::string win_reply = "WIN";       // the reply that ends a game won (its symbols must be in the alphabet)
   std::size_t max_questions = 20;      // questions per game (1..255)
+  // Choosing: argmax when inv_temp_q8 == 0 (the default), else seeded
+  // sampling as tinylm::hashmlp::generate(prompt, seed, max_reply,
+  // inv_temp_q8, top_k) does (sampling.hpp), the rng restarting from the
+  // seed at every line.
+  std::uint16_t inv_temp_q8 = 0;
+  std::size_t top_k = 0;               // 0..256 (0, or >= the outputs: every candidate)
+  std::uint32_t seed = 1;
   bool debug_logits = false;           // print the logits of every step (raw bytes)
   std::size_t max_com_bytes = 40960;   // the .COM limit (tinychat: 40 KB)
   std::uint32_t tpa_top = 0xE400;      // the first address the program must not touch

@@ -167,6 +167,18 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 255));
   emit->add_option("--com-name", com_name, "cpm: the program's name, NAME.COM and name.asm (1-8 of A-Z, 0-9)")
       ->default_val("TINYLM");
+  unsigned cpm_inv_temp = 0;
+  std::size_t cpm_top_k = 0;
+  std::uint32_t cpm_seed = 1;
+  emit->add_option("--inv-temp", cpm_inv_temp,
+                   "cpm: sample with 256 / temperature in Q8 (0: argmax, the default), as generate --inv-temp")
+      ->default_val(0)
+      ->check(CLI::Range(0, 65535));
+  emit->add_option("--top-k", cpm_top_k, "cpm, with --inv-temp: sample among the k best (0: all)")
+      ->default_val(0)
+      ->check(CLI::Range(0, 256));
+  emit->add_option("--seed", cpm_seed, "cpm, with --inv-temp: the seed (the generator restarts from it every line)")
+      ->default_val(1);
   std::vector<std::string> game_objects;
   emit->add_option("--game", game_objects,
                    "cpm: twenty questions instead of chat, with these objects (comma separated; each line is "
@@ -253,6 +265,9 @@ int main(int argc, char** argv) {
       gen::cpm_options cpm;
       cpm.max_reply = max_reply;
       cpm.objects = game_objects;
+      cpm.inv_temp_q8 = static_cast<std::uint16_t>(cpm_inv_temp);
+      cpm.top_k = cpm_top_k;
+      cpm.seed = cpm_seed;
       gen::cpm_program program = gen::emit_cpm(model.view(), cpm);
       gen::set_cpm_name(program, com_name);
       gen::write_cpm_program(program, output);

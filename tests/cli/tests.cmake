@@ -331,6 +331,9 @@ tinylm_cli_test(hashmlp.emit_cpm SETUP chat=m.safetensors
   ARGS emit --model m.safetensors --target cpm --com-name chat --max-reply 16 -o out
   STDOUT "wrote chat[.]asm in out.*[.]COM [0-9]+ bytes.*z80asm -o out/CHAT[.]COM out/chat[.]asm"
   EXPECT_FILES out/chat.asm)
+tinylm_cli_test(hashmlp.emit_cpm_sampled SETUP chat=m.safetensors
+  ARGS emit --model m.safetensors --target cpm --inv-temp 256 --top-k 2 --seed 5 -o out
+  STDOUT "sampling weights" EXPECT_FILES out/tinylm.asm)
 tinylm_cli_test(hashmlp.emit_bad_com_name SETUP chat=m.safetensors
   ARGS emit --model m.safetensors --target cpm --com-name toolongname -o out EXIT 1
   STDERR "--com-name 'toolongname': a CP/M program name is 1-8 letters and digits" NO_NEW_FILES)

@@ -6,7 +6,8 @@
 //   tinylm_targetz80 --work DIR --z80asm Z80ASM [--pasmo PASMO]
 //       (--tiny | --random SEED | --shape 256,256,192,128,40 | --model FILE
 //        | --zoo tinychat|guess)
-//       [--debug-logits] [--mutate FROM TO ... --expect-mismatch]
+//       [--debug-logits] [--inv-temp Q8 [--top-k K] [--sample-seed S]]
+//       [--game OBJECT,OBJECT,...] [--mutate FROM TO ... --expect-mismatch]
 //       [--bench N [--bench-prompts FILE]]
 //       [--max-com BYTES --expect-emit-error TEXT]
 //
@@ -246,9 +247,10 @@ std::string encode_line(const std::string& prompt) {
 }
 
 // What the program must print for one prompt.
-std::string expected_reply(const hm::model_view& v, const std::string& prompt, std::size_t max_reply, bool logits,
-                           std::size_t* symbols = nullptr) {
-  const auto reply = hm::generate<255>(v, prompt, 1, max_reply);
+std::string expected_reply(const hm::model_view& v, const std::string& prompt, const gen::cpm_options& co,
+                           bool logits, std::size_t* symbols = nullptr) {
+  const std::size_t max_reply = co.max_reply;
+  const auto reply = hm::generate<255>(v, prompt, co.seed, max_reply, co.inv_temp_q8, co.top_k);
   if (symbols != nullptr) *symbols += reply.size();
   std::string out = "> ";
   if (!logits) return out + std::string(reply.data(), reply.size()) + "\r\n";
@@ -291,8 +293,8 @@ session expected_session(const hm::model_view& v, const std::vector<std::string>
   if (game) new_game();
   for (const auto& p : ps) {
     const std::string prompt = game ? co.objects[object] + ": " + p : p;
-    const auto reply = hm::generate<255>(v, prompt, 1, co.max_reply);
-    s.output += expected_reply(v, prompt, co.max_reply, logits, &s.symbols);
+    const auto reply = hm::generate<255>(v, prompt, co.seed, co.max_reply, co.inv_temp_q8, co.top_k);
+    s.output += expected_reply(v, prompt, co, logits, &s.symbols);
     if (!game) continue;
     if (std::string(reply.data(), reply.size()) == co.win_reply) {
       s.output += gen::cpm_game_won;
@@ -351,6 +353,9 @@ struct options {
   std::string model_file;    // --model: a hash-MLP model file (tinylm-gen train hashmlp)
   std::string bench_prompts; // --bench-prompts: `prompt | reply` lines to time (default: 7 short ones)
   std::vector<std::string> objects;  // --game: twenty questions with these objects
+  unsigned inv_temp = 0;             // --inv-temp: sampling (0: argmax)
+  std::size_t top_k = 0;             // --top-k
+  std::uint32_t sample_seed = 1;     // --sample-seed
 };
 
 std::string unescape(const std::string& s) {
@@ -383,6 +388,9 @@ int main_checked(const options& o) {
   co.max_com_bytes = o.max_com;
   co.max_reply = o.max_reply;
   co.objects = o.objects;
+  co.inv_temp_q8 = static_cast<std::uint16_t>(o.inv_temp);
+  co.top_k = o.top_k;
+  co.seed = o.sample_seed;
   if (!o.expect_emit_error.empty()) {
     try {
       (void)gen::emit_cpm(v, co);
@@ -451,7 +459,7 @@ int main_checked(const options& o) {
       m.output.clear();
       m.run_program(bytes, 400'000'000'000ull);
       std::size_t n = 0;
-      const std::string want = expected_reply(v, p, o.max_reply, false, &n) + "> ";
+      const std::string want = expected_reply(v, p, co, false, &n) + "> ";
       if (m.output != want) throw failure("bench: reply differs for '" + p + "'");
       total += m.tstates;
       symbols += n + 1;  // the END step is a forward pass too
@@ -540,6 +548,9 @@ int main(int argc, char** argv) {
         o.model = "file";
         o.model_file = next();
       } else if (a == "--bench-prompts") o.bench_prompts = next();
+      else if (a == "--inv-temp") o.inv_temp = static_cast<unsigned>(std::stoul(next()));
+      else if (a == "--top-k") o.top_k = std::stoul(next());
+      else if (a == "--sample-seed") o.sample_seed = static_cast<std::uint32_t>(std::stoul(next()));
       else if (a == "--game") {
         std::stringstream ss(next());
         std::string part;

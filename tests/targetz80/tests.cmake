@@ -10,6 +10,7 @@
 #   targetz80.tiny*        the hand-built model of tests/support/tiny_hashmlp.hpp
 #   targetz80.random_N     random valid models (0-3 hidden layers, biases up to
 #                          the 24-bit bound, shifts up to 23)
+#   targetz80.sample_*     seeded top-k sampling (tinylm::sample_top_k)
 #   targetz80.zoo_*        the bundled tinychat (chat) and guess (the game) models
 #   targetz80.refuses_too_big  a 256-256-256-256-256 model: over the 40 KB .COM
 #   targetz80.mutation.*   the emitted source with one instruction changed must
@@ -51,6 +52,13 @@ tinylm_targetz80_test(random_logits_7 --random 7 --debug-logits --max-reply 24)
 tinylm_targetz80_test(random_logits_8 --random 8 --debug-logits --max-reply 24)
 # Every logit 0 (output shift 23, biases 0): argmax must pick index 0 on the ties.
 tinylm_targetz80_test(flat_output --random 2 --flat-output --max-reply 8)
+# Seeded sampling (sample_top_k): every candidate, top k with ties, seed 0,
+# a cold and a hot temperature.
+tinylm_targetz80_test(sample_all --tiny --inv-temp 256)
+tinylm_targetz80_test(sample_top2_seed0 --tiny --inv-temp 256 --top-k 2 --sample-seed 0 --debug-logits)
+tinylm_targetz80_test(sample_top5 --random 3 --inv-temp 64 --top-k 5 --sample-seed 77 --max-reply 24)
+tinylm_targetz80_test(sample_hot --random 5 --inv-temp 1000 --max-reply 24)
+tinylm_targetz80_test(sample_top1_ties --random 2 --flat-output --inv-temp 300 --top-k 1 --max-reply 8)
 # The bundled models (include/tinylm/zoo): TINYCHAT.COM, and GUESS.COM playing
 # twenty questions (games won and lost, objects picked by console polls).
 tinylm_targetz80_test(zoo_tinychat --zoo tinychat --debug-logits)
@@ -83,6 +91,14 @@ tinylm_targetz80_test(mutation.game_modulo --zoo guess --game ${tinylm_z80_objec
   --mutate "        jr c,gsmodd\n" "        jr gsmodd\n")
 tinylm_targetz80_test(mutation.game_win --zoo guess --game ${tinylm_z80_objects} --max-reply 8 --expect-mismatch
   --mutate "        cp e\n        ret z\n" "        cp e\n        ret\n")
+# Sampling: the rng's last shift (5 -> 4), the top-k ties not counted down,
+# the product's carry dropped.
+tinylm_targetz80_test(mutation.sample_xorshift --tiny --inv-temp 256 --expect-mismatch
+  --mutate "        ld a,5\nxss:" "        ld a,4\nxss:")
+tinylm_targetz80_test(mutation.sample_ties --random 2 --flat-output --inv-temp 300 --top-k 3 --max-reply 8
+  --expect-mismatch --mutate "        dec a\n        ld (v_ties),a\n" "        ld (v_ties),a\n")
+tinylm_targetz80_test(mutation.sample_product --random 3 --inv-temp 64 --top-k 5 --max-reply 24 --expect-mismatch
+  --mutate "        adc a,(hl)\n        ld (hl),a\nsmmsh:" "        add a,(hl)\n        ld (hl),a\nsmmsh:")
 # The column pointer advanced one byte too far per skipped (zero) input.
 tinylm_targetz80_test(mutation.column_stride --random 5 --max-reply 8 --debug-logits --expect-mismatch
   --mutate "        add a,c\n        ld e,a\n" "        add a,c\n        inc a\n        ld e,a\n")
