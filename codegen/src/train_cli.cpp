@@ -72,14 +72,16 @@ std::unique_ptr<train_command> add_train_command(CLI::App& app) {
   c->train = app.add_subcommand("train", "Train a model");
   c->train->require_subcommand(1);
   auto* h = c->hashmlp = c->train->add_subcommand(
-      "hashmlp", "Train a hash-MLP chat model (2-bit weights, quantisation-aware) on 'prompt | REPLY' lines");
+      "hashmlp",
+      "Train a hash-MLP chat model (2-bit weights, quantisation-aware) on 'prompt | REPLY' lines. The defaults are "
+      "the recipe of the bundled tinychat model (bench/RESULTS.md section 7)");
   auto& o = c->opts;
   h->add_option("--corpus", c->corpus, "Training pairs, one 'prompt | REPLY' a line")->required();
   h->add_option("--heldout", c->heldout, "Held-out pairs: integer accuracy reported (not used for selection)");
   h->add_option("--seed", o.seed, "Seed of initialisation, shuffling, and the model's default seed")->default_val(1);
-  h->add_option("--epochs", o.epochs, "Training epochs")->default_val(30)->check(CLI::Range(1, 10000));
+  h->add_option("--epochs", o.epochs, "Training epochs")->default_val(60)->check(CLI::Range(1, 10000));
   h->add_option("--hidden", c->hidden, "Hidden layer sizes, comma separated (each 1..256)")
-      ->default_val("256,192,128");
+      ->default_val("256,128,64");
   h->add_option("--context", o.context, "Context length C: the last C reply symbols are hashed (0..64)")
       ->default_val(8)
       ->check(CLI::Range(0, 64));
@@ -87,7 +89,7 @@ std::unique_ptr<train_command> add_train_command(CLI::App& app) {
       ->default_val(10);
   h->add_option("--batch", o.batch, "Mini-batch size")->default_val(32)->check(CLI::Range(1, 100000));
   h->add_option("--lr", o.learning_rate, "Adam learning rate (latent weights in 2-bit grid units)")
-      ->default_val(0.01);
+      ->default_val(0.02);
   h->add_option("--hard-fraction", o.hard_fraction,
                 "Fraction of the epochs over which the weights move from float to the 2-bit grid")
       ->default_val(0.6)
@@ -98,7 +100,7 @@ std::unique_ptr<train_command> add_train_command(CLI::App& app) {
   h->add_option("--typo", o.typo,
                 "Training typo augmentation: each epoch a line's prompt gets a random edit (delete, double, swap, "
                 "replace or insert a letter) with this probability, a second with its square, a third with its cube")
-      ->default_val(0.0)
+      ->default_val(0.5)
       ->check(CLI::Range(0.0, 0.95));
   h->add_option("--weight-decay", o.weight_decay,
                 "Decoupled L2 decay of the latent weights towards 0 (per step: w -= lr * decay * w)")
@@ -111,7 +113,7 @@ std::unique_ptr<train_command> add_train_command(CLI::App& app) {
   h->add_option("--lr-schedule", o.lr_schedule,
                 "Learning rate per epoch: step (halved once the weights are fully 2-bit), cosine (from --lr down "
                 "to --lr-floor times it), constant")
-      ->default_val("step")
+      ->default_val("cosine")
       ->check(CLI::IsMember({"step", "cosine", "constant"}));
   h->add_option("--lr-floor", o.lr_floor, "cosine schedule: the final learning rate as a fraction of --lr")
       ->default_val(0.0)

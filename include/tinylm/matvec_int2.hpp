@@ -20,9 +20,10 @@
 // fast path decodes 64 at a time into a 64-byte stack buffer, no more).
 // Paths (principle 7), all bit-identical:
 //   matvec_int2_reference  plain per-column decode, zero inputs skipped (they
-//                          add nothing; hashed features are mostly zero, so
-//                          constant evaluation takes far fewer steps); used
-//                          at compile time;
+//                          add nothing; hashed features and ReLU outputs are
+//                          mostly zero, so constant evaluation takes far
+//                          fewer steps; up to 256 columns the non-zero ones
+//                          are listed once per call); used at compile time;
 //   matvec_int2_fast       run time: 16 bytes (64 weights) at a time decoded
 //                          through a 256-entry table built at compile time
 //                          into a 64-byte stack buffer, then a vectorisable
@@ -80,11 +81,23 @@ constexpr void matvec_int2_reference(const std::uint8_t* W, const std::int16_t* 
                                      const std::int32_t* bias, std::int16_t* y, std::size_t rows,
                                      std::size_t cols, int shift) noexcept {
   const std::size_t stride = int2_row_bytes(cols);
+  // Up to 256 columns: the non-zero inputs are listed once, then every row
+  // visits only them.
+  std::uint16_t nonzero[256]{};
+  std::size_t count = 0;
+  if (cols <= 256)
+    for (std::size_t j = 0; j < cols; ++j)
+      if (x[j] != 0) nonzero[count++] = static_cast<std::uint16_t>(j);
   for (std::size_t i = 0; i < rows; ++i) {
     const std::uint8_t* row = W + i * stride;
     std::int32_t acc = bias != nullptr ? bias[i] : 0;
-    for (std::size_t j = 0; j < cols; ++j)
-      if (x[j] != 0) acc = wrapping_mac(acc, int2_weight(row, j), x[j]);
+    if (cols <= 256) {
+      for (std::size_t k = 0; k < count; ++k)
+        acc = wrapping_mac(acc, int2_weight(row, nonzero[k]), x[nonzero[k]]);
+    } else {
+      for (std::size_t j = 0; j < cols; ++j)
+        if (x[j] != 0) acc = wrapping_mac(acc, int2_weight(row, j), x[j]);
+    }
     y[i] = saturate_i16(rounding_shift_right(acc, shift));
   }
 }

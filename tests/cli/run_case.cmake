@@ -78,7 +78,8 @@ foreach(item IN LISTS setup)
   elseif(kind STREQUAL "chat")
     file(MAKE_DIRECTORY "${WORK}/.chat")
     file(WRITE "${WORK}/.chat/chat.txt" "hello | HI\nhi there | HI\nbye now | BYE\nsee you | BYE\n")
-    execute_process(COMMAND "${GEN}" train hashmlp --corpus chat.txt --hidden 16 --epochs 100 --batch 2 --val-every 0 -q
+    execute_process(COMMAND "${GEN}" train hashmlp --corpus chat.txt --hidden 16 --epochs 100 --batch 2 --val-every 0 --lr 0.01
+                            --lr-schedule step --typo 0 -q
                             -o chat
       WORKING_DIRECTORY "${WORK}/.chat" RESULT_VARIABLE result ERROR_VARIABLE err)
     if(NOT result STREQUAL "0")
