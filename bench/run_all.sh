@@ -61,4 +61,6 @@ echo
 echo
 BUILD="$build" "$root/bench/cycles_6502.sh"
 echo
+BUILD="$build" "$root/bench/tstates_z80.sh"
+echo
 echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
