@@ -17,7 +17,6 @@
 
 namespace {
 
-using tinylm_examples::parse_number;
 using model = tinylm::zoo::sayings;
 constexpr std::size_t reply_capacity = 256;
 
@@ -53,19 +52,11 @@ int main(int argc, char** argv) {
       usage(stdout);
       return 0;
     } else if (arg == "--seed") {
-      if (!parse_number(i + 1 < argc ? argv[i + 1] : nullptr, 0xFFFFFFFFull, v)) {
-        std::fprintf(stderr, "tinylm-chat: --seed needs a number from 0 to 4294967295\n");
-        return 2;
-      }
+      if (!tinylm_examples::number_option("tinylm-chat", argc, argv, i, 0, 0xFFFFFFFFull, v)) return 2;
       seed = static_cast<std::uint32_t>(v);
-      ++i;
     } else if (arg == "--max-length") {
-      if (!parse_number(i + 1 < argc ? argv[i + 1] : nullptr, reply_capacity, v) || v == 0) {
-        std::fprintf(stderr, "tinylm-chat: --max-length needs a number from 1 to %zu\n", reply_capacity);
-        return 2;
-      }
+      if (!tinylm_examples::number_option("tinylm-chat", argc, argv, i, 1, reply_capacity, v)) return 2;
       max_length = static_cast<std::size_t>(v);
-      ++i;
     } else if (arg == "--") {
       first_prompt = i + 1;
       break;
@@ -77,21 +68,10 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  if (first_prompt < argc) {
-    for (int i = first_prompt; i < argc; ++i) answer(argv[i], seed, max_length);
-    return 0;
-  }
-  // One prompt per line; any bytes, any length (only the last bytes matter).
-  // At a terminal, say so and show a prompt; piped input stays byte-clean.
-  const bool interactive = tinylm_examples::interactive();
-  if (interactive)
-    std::printf("tinylm-chat: the %s model (seed %u). Type a prompt and Enter; Ctrl-D quits.\n> ", model::name, seed);
-  std::fflush(stdout);
-  tinylm_examples::for_each_line(stdin, [&](const std::string& line) {
-    answer(line, seed, max_length);
-    if (interactive) std::printf("> ");
-    std::fflush(stdout);
-    return true;
-  });
+  char greeting[160];
+  std::snprintf(greeting, sizeof greeting, "tinylm-chat: the %s model (seed %u). Type a prompt and Enter; Ctrl-D quits.",
+                model::name, seed);
+  tinylm_examples::answer_all(argc, argv, first_prompt, greeting,
+                              [&](const std::string& prompt) { answer(prompt, seed, max_length); });
   return 0;
 }

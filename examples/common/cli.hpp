@@ -41,4 +41,38 @@ void for_each_line(std::FILE* in, F&& on_line) {
   if (!line.empty()) on_line(line);
 }
 
+// The value N of an option `--NAME N` at argv[i]: advances i past N, or
+// prints "<program>: --NAME needs a number from min to max" and returns
+// false when N is missing or out of range.
+inline bool number_option(const char* program, int argc, char** argv, int& i, unsigned long long min,
+                          unsigned long long max, unsigned long long& value) {
+  if (!parse_number(i + 1 < argc ? argv[i + 1] : nullptr, max, value) || value < min) {
+    std::fprintf(stderr, "%s: %s needs a number from %llu to %llu\n", program, argv[i], min, max);
+    return false;
+  }
+  ++i;
+  return true;
+}
+
+// Answers every prompt: the arguments argv[first..argc) when there are any,
+// else every line of standard input (any bytes, any length). At a terminal
+// it prints `greeting` first and "> " before each line; piped input and
+// output stay byte-clean.
+template <class F>
+void answer_all(int argc, char** argv, int first, const char* greeting, F&& answer) {
+  if (first < argc) {
+    for (int i = first; i < argc; ++i) answer(std::string(argv[i]));
+    return;
+  }
+  const bool at_terminal = interactive();
+  if (at_terminal) std::printf("%s\n> ", greeting);
+  std::fflush(stdout);
+  for_each_line(stdin, [&](const std::string& line) {
+    answer(line);
+    if (at_terminal) std::printf("> ");
+    std::fflush(stdout);
+    return true;
+  });
+}
+
 }  // namespace tinylm_examples

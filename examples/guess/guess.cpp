@@ -62,11 +62,7 @@ int main(int argc, char** argv) {
         return 2;
       }
     } else if (arg == "--seed") {
-      if (!tinylm_examples::parse_number(i + 1 < argc ? argv[i + 1] : nullptr, 0xFFFFFFFFull, seed)) {
-        std::fprintf(stderr, "tinylm-guess: --seed needs a number from 0 to 4294967295\n");
-        return 2;
-      }
-      ++i;
+      if (!tinylm_examples::number_option("tinylm-guess", argc, argv, i, 0, 0xFFFFFFFFull, seed)) return 2;
     } else {
       std::fprintf(stderr, "tinylm-guess: unknown argument '%s' (see --help)\n", argv[i]);
       return 2;

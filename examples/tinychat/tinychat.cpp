@@ -62,12 +62,8 @@ int main(int argc, char** argv) {
       usage(stdout);
       return 0;
     } else if (arg == "--max-length") {
-      if (!tinylm_examples::parse_number(i + 1 < argc ? argv[i + 1] : nullptr, reply_capacity, v) || v == 0) {
-        std::fprintf(stderr, "tinylm-tinychat: --max-length needs a number from 1 to %zu\n", reply_capacity);
-        return 2;
-      }
+      if (!tinylm_examples::number_option("tinylm-tinychat", argc, argv, i, 1, reply_capacity, v)) return 2;
       max_length = static_cast<std::size_t>(v);
-      ++i;
     } else if (arg == "--") {
       first_prompt = i + 1;
       break;
@@ -79,18 +75,7 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  if (first_prompt < argc) {
-    for (int i = first_prompt; i < argc; ++i) answer(argv[i], max_length);
-    return 0;
-  }
-  const bool interactive = tinylm_examples::interactive();
-  if (interactive) std::printf("tinylm-tinychat: say something (Ctrl-D quits).\n> ");
-  std::fflush(stdout);
-  tinylm_examples::for_each_line(stdin, [&](const std::string& line) {
-    answer(line, max_length);
-    if (interactive) std::printf("> ");
-    std::fflush(stdout);
-    return true;
-  });
+  tinylm_examples::answer_all(argc, argv, first_prompt, "tinylm-tinychat: say something (Ctrl-D quits).",
+                              [&](const std::string& prompt) { answer(prompt, max_length); });
   return 0;
 }
