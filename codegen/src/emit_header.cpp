@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "error.hpp"
 
@@ -55,15 +56,8 @@ bool is_identifier(const std::string& s) {
 
 std::string ngram_header(const ngram_tables& m, const std::string& name, const std::string& ns,
                          const std::string& command) {
-  std::string meta;
-  for (const auto& [k, v] : m.metadata) {
-    // Structural keys are in the code itself; metadata values are one line.
-    if (k == "format" || k == "format_version" || k == "order" || k == "end_byte" || k == "default_seed") continue;
-    std::string value = v;
-    for (char& c : value)
-      if (c == '\n' || c == '\r') c = ' ';
-    meta += fmt::format("//   {}: {}\n", k, value);
-  }
+  const std::string meta =
+      metadata_comment(m.metadata, {"format", "format_version", "order", "end_byte", "default_seed"});
   std::string counts;
   for (std::size_t k = 0; k < m.node_count.size(); ++k) counts += fmt::format("{}{}", k ? ", " : "", m.node_count[k]);
   return fmt::format(
@@ -100,6 +94,38 @@ std::string ngram_header(const ngram_tables& m, const std::string& name, const s
       fmt::arg("nfirst", m.first_entry.size()), fmt::arg("first", u32_list(m.first_entry, "    ")),
       fmt::arg("nent", m.entry_byte.size() + 1), fmt::arg("ebyte", byte_literal(m.entry_byte, "    ")),
       fmt::arg("eweight", byte_literal(m.entry_weight, "    ")));
+}
+
+std::string metadata_comment(const std::map<std::string, std::string>& metadata,
+                             std::initializer_list<const char*> structural_keys) {
+  std::string meta;
+  for (const auto& [k, v] : metadata) {
+    bool structural = false;
+    for (const char* key : structural_keys) structural = structural || k == key;
+    if (structural) continue;
+    std::string value = v;
+    for (char& c : value)
+      if (c == '\n' || c == '\r') c = ' ';
+    meta += fmt::format("//   {}: {}\n", k, value);
+  }
+  return meta;
+}
+
+void write_model_and_header(const std::string& output, const std::function<void(const std::string&)>& write_model,
+                            const std::string& header_text) {
+  const std::string tmp_model = output + ".safetensors.tmp", tmp_header = output + ".hpp.tmp";
+  try {
+    write_model(tmp_model);
+    write_text_file(tmp_header, header_text);
+    std::filesystem::rename(tmp_model, output + ".safetensors");
+    std::filesystem::rename(tmp_header, output + ".hpp");
+  } catch (const std::exception& e) {
+    std::error_code ignore;
+    std::filesystem::remove(tmp_model, ignore);
+    std::filesystem::remove(tmp_header, ignore);
+    if (dynamic_cast<const error*>(&e) != nullptr) throw;
+    throw error(fmt::format("cannot write '{}.safetensors' and '{}.hpp': {}", output, output, e.what()));
+  }
 }
 
 void write_text_file(const std::string& path, const std::string& text) {

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "emit_header.hpp"
 #include "safetensors.hpp"
 
 namespace tinylm::gen {
@@ -72,14 +73,7 @@ hashmlp_tables read_hashmlp_file(const std::string& path) {
 std::string hashmlp_header(const hashmlp_tables& m, const std::string& name, const std::string& ns,
                            const std::string& command) {
   const hashmlp::model_view v = m.view();
-  std::string meta;
-  for (const auto& [k, val] : m.metadata) {
-    if (k == "format" || k == "format_version" || k == "context_length" || k == "default_seed") continue;
-    std::string value = val;
-    for (char& c : value)
-      if (c == '\n' || c == '\r') c = ' ';
-    meta += fmt::format("//   {}: {}\n", k, value);
-  }
+  const std::string meta = metadata_comment(m.metadata, {"format", "format_version", "context_length", "default_seed"});
   std::string sizes, shifts, biases, weights;
   for (std::size_t i = 0; i < m.sizes.size(); ++i) sizes += fmt::format("{}{}", i ? ", " : "", m.sizes[i]);
   for (std::size_t i = 0; i < m.shifts.size(); ++i) shifts += fmt::format("{}{}", i ? ", " : "", m.shifts[i]);

@@ -221,19 +221,8 @@ int main(int argc, char** argv) {
           ns);
       // Both files or neither: write to temporary names, then rename.
       const std::string header_text = gen::ngram_header(model, name, ns, command);
-      const std::string tmp_model = output + ".safetensors.tmp", tmp_header = output + ".hpp.tmp";
-      try {
-        gen::write_model_file(tmp_model, model);
-        gen::write_text_file(tmp_header, header_text);
-        std::filesystem::rename(tmp_model, output + ".safetensors");
-        std::filesystem::rename(tmp_header, output + ".hpp");
-      } catch (const std::exception& e) {
-        std::error_code ignore;
-        std::filesystem::remove(tmp_model, ignore);
-        std::filesystem::remove(tmp_header, ignore);
-        if (dynamic_cast<const gen::error*>(&e) != nullptr) throw;
-        throw gen::error(fmt::format("cannot write '{}.safetensors' and '{}.hpp': {}", output, output, e.what()));
-      }
+      gen::write_model_and_header(
+          output, [&](const std::string& path) { gen::write_model_file(path, model); }, header_text);
       fmt::print(stderr, "tinylm-gen: wrote {0}.safetensors and {0}.hpp ({1} bytes of tables, order {2})\n", output,
                  tinylm::ngram::storage_bytes(model.view()), model.order);
     } else if (eval->parsed()) {

@@ -168,19 +168,8 @@ void train_command::run() {
     csv += fmt::format("{},{:.6f},{:.4f},{:.4f}\n", e.epoch, e.train_loss, e.val_float_acc, e.val_int_acc);
 
   const std::string header_text = hashmlp_header(m, name, ns, command);
-  const std::string tmp_model = output + ".safetensors.tmp", tmp_header = output + ".hpp.tmp";
-  try {
-    write_hashmlp_file(tmp_model, m);
-    write_text_file(tmp_header, header_text);
-    std::filesystem::rename(tmp_model, output + ".safetensors");
-    std::filesystem::rename(tmp_header, output + ".hpp");
-  } catch (const std::exception& e) {
-    std::error_code ignore;
-    std::filesystem::remove(tmp_model, ignore);
-    std::filesystem::remove(tmp_header, ignore);
-    if (dynamic_cast<const error*>(&e) != nullptr) throw;
-    throw error(fmt::format("cannot write '{}.safetensors' and '{}.hpp': {}", output, output, e.what()));
-  }
+  write_model_and_header(
+      output, [&](const std::string& path) { write_hashmlp_file(path, m); }, header_text);
   write_text_file(output + ".loss.csv", csv);
   plot_curve(output + ".loss.csv", output + ".loss.png");
   fmt::print(stderr,
