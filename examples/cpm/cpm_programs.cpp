@@ -12,8 +12,8 @@
 
 #include <string>
 
-#include "emit_cpm.hpp"
-#include "error.hpp"
+#include "targets/cpm/cpm.hpp"
+#include "common/error.hpp"
 
 namespace {
 

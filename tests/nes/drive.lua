@@ -11,7 +11,7 @@
 --   TLM.nmi, TLM.nmi_done (optional) addresses of the shell's labels nmi and
 --                  nmi_ppu_done: the test then times every NMI's PPU work and
 --                  fails if one could run past vblank
--- The RAM addresses are the fixed map at the top of codegen/asm/nes/shell.s.
+-- The RAM addresses are the fixed map at the top of codegen/asm/m6502/nes/shell.s.
 
 local RAM = {
   OUT_LEN = 0x0300, OUT = 0x0301, STATE = 0x0381, GEN_COUNT = 0x0382,

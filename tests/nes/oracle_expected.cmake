@@ -20,10 +20,10 @@ if(NOT DEFINED CASES)
   set(CASES "${NES_TESTS_DIR}/cases.txt")
 endif()
 if(NOT DEFINED PROMPTS)
-  set(PROMPTS "${NES_TESTS_DIR}/../../codegen/asm/nes/prompts.inc")
+  set(PROMPTS "${NES_TESTS_DIR}/../../codegen/asm/m6502/nes/prompts.inc")
 endif()
 if(NOT DEFINED MAX_LENGTH)
-  set(MAX_LENGTH 128)                    # MAX_LEN in codegen/asm/nes/shell.s
+  set(MAX_LENGTH 128)                    # MAX_LEN in codegen/asm/m6502/nes/shell.s
 endif()
 
 # prompts.inc: one `PROMPT "text"` per line (printable ASCII, no '"', no ';')

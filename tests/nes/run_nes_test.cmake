@@ -11,7 +11,9 @@
 #                                  (default: tests/nes/stub_runtime.s)
 #   -DRUNTIME_INCLUDE=<dir;...>    include directories for them
 # Options: -DCASES=<file> (default tests/nes/cases.txt), -DPROMPTS_DIR=<dir>
-#   (where prompts.inc is, default codegen/asm/nes), -DTIMEOUT=<seconds of
+#   (where prompts.inc is, default SHELL_DIR), -DSHELL_DIR=<dir> (shell.s and
+#   nrom.cfg as tinylm-gen emit --target nes writes them: the template's zero
+#   page is filled in by the generator), -DTIMEOUT=<seconds of
 #   emulation, default 180>, -DMAX_FRAMES=<frames per generation, default 3000>,
 #   -DCA65 -DLD65 -DNES_LIB -DFCEUX -DXVFB_RUN -DTIMEOUT_CMD (found if not given).
 #
@@ -28,7 +30,9 @@
 cmake_minimum_required(VERSION 3.20)
 get_filename_component(NES_TESTS_DIR "${CMAKE_CURRENT_LIST_DIR}" ABSOLUTE)
 get_filename_component(ROOT "${NES_TESTS_DIR}/../.." ABSOLUTE)
-set(SHELL_DIR "${ROOT}/codegen/asm/nes")
+if(NOT DEFINED SHELL_DIR)
+  set(SHELL_DIR "${ROOT}/codegen/asm/m6502/nes")
+endif()
 
 foreach(var WORK EXPECTED)
   if(NOT DEFINED ${var})

@@ -81,7 +81,7 @@ def expected_text(prompts, cases):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--prompts", default=os.path.join(ROOT, "codegen/asm/nes/prompts.inc"))
+    ap.add_argument("--prompts", default=os.path.join(ROOT, "codegen/asm/m6502/nes/prompts.inc"))
     ap.add_argument("--cases", default=os.path.join(HERE, "cases.txt"))
     ap.add_argument("-o", "--output", default=os.path.join(HERE, "stub_expected.txt"))
     ap.add_argument("--check", action="store_true", help="compare with the output file instead of writing it")

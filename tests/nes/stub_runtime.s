@@ -1,5 +1,5 @@
 ; A stand-in for the 6502 n-gram runtime, with the symbols and calling
-; conventions of codegen/asm/RUNTIME_API.md, so the NES shell and its emulator
+; conventions of codegen/asm/m6502/RUNTIME_API.md, so the NES shell and its emulator
 ; test can be proven before the real runtime exists. It is NOT a language
 ; model; tests/nes/stub_reference.py computes the same bytes independently.
 ;

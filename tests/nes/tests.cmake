@@ -1,7 +1,7 @@
 # NES target tests (include()d from tests/CMakeLists.txt):
 #   nes.stub_expected  tests/nes/stub_expected.txt is what the independent
 #                      reference of the stub (stub_reference.py) computes
-#   nes.shell.stub     the NES shell (codegen/asm/nes) linked with the stub
+#   nes.shell.stub     the NES shell (codegen/asm/m6502/nes) linked with the stub
 #                      runtime, played in fceux headless by tests/nes/drive.lua;
 #                      its output must equal stub_expected.txt and its screen
 #                      must show it. Skipped (not failed) without fceux or
@@ -36,7 +36,7 @@ if(NOT TINYLM_FCEUX OR NOT TINYLM_XVFB_RUN OR NOT TINYLM_CA65 OR NOT TINYLM_LD65
 endif()
 
 function(tinylm_nes_test name)
-  cmake_parse_arguments(T "" "EXPECTED;ROM;LABELS;CASES" "RUNTIME;RUNTIME_INCLUDE;DEPENDS" ${ARGN})
+  cmake_parse_arguments(T "" "EXPECTED;ROM;LABELS;CASES;SHELL_DIR" "RUNTIME;RUNTIME_INCLUDE;DEPENDS" ${ARGN})
   if(T_UNPARSED_ARGUMENTS OR NOT T_EXPECTED)
     message(FATAL_ERROR "tinylm_nes_test(${name}): EXPECTED is required; unknown: ${T_UNPARSED_ARGUMENTS}")
   endif()
@@ -54,6 +54,9 @@ function(tinylm_nes_test name)
   endif()
   if(T_CASES)
     list(APPEND args "-DCASES=${T_CASES}")
+  endif()
+  if(T_SHELL_DIR)
+    list(APPEND args "-DSHELL_DIR=${T_SHELL_DIR}")
   endif()
   if(T_RUNTIME)
     string(JOIN "|" runtime ${T_RUNTIME})
@@ -81,7 +84,6 @@ if(TINYLM_NES_PYTHON3)
            COMMAND ${TINYLM_NES_PYTHON3} "${TINYLM_NES_TESTS_DIR}/stub_reference.py" --check)
   set_tests_properties(nes.stub_expected PROPERTIES LABELS nes)
 endif()
-tinylm_nes_test(shell.stub EXPECTED "${TINYLM_NES_TESTS_DIR}/stub_expected.txt")
 
 # ---- the cartridge of `tinylm-gen emit --target nes`, against the C++ oracle ------
 find_program(TINYLM_NES_CL65 cl65)
@@ -94,6 +96,9 @@ if(TARGET tinylm-gen AND TINYLM_NES_CL65)
                    -P "${TINYLM_NES_TESTS_DIR}/real_model_setup.cmake")
   set_tests_properties(nes.setup.sayings PROPERTIES LABELS nes TIMEOUT 120
                        FIXTURES_SETUP tinylm_nes_sayings)
+  # The shell (as the generator writes it, its zero page filled in) on the stub runtime.
+  tinylm_nes_test(shell.stub EXPECTED "${TINYLM_NES_TESTS_DIR}/stub_expected.txt" SHELL_DIR "${nes_model_dir}/emit"
+                  DEPENDS tinylm_nes_sayings)
   tinylm_nes_test(shell.sayings EXPECTED "${nes_model_dir}/expected.txt"
                   ROM "${nes_model_dir}/emit/tinylm.nes" LABELS "${nes_model_dir}/emit/tinylm.labels"
                   DEPENDS tinylm_nes_sayings)

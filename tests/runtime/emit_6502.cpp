@@ -11,11 +11,14 @@
 #include <string>
 #include <vector>
 
-#include "emit_6502.hpp"
-#include "error.hpp"
-#include "ngram_builder.hpp"
+#include "targets/m6502/ngram_runtime.hpp"
+#include "common/error.hpp"
+#include "families/ngram/builder.hpp"
 #include "support/tiny_ngram.hpp"
-#include "target_6502.hpp"
+#include "targets/m6502/program.hpp"
+#include "targets/m6502_targets.hpp"
+#include "targets/sim6502/sim6502.hpp"
+#include "targets/template/asm_template.hpp"
 
 namespace gen = tinylm::gen;
 
@@ -364,25 +367,26 @@ TEST_CASE("the emitter refuses invalid tables and unknown targets", "[emit_6502]
   CHECK(gen::parse_target_6502("sim6502") == gen::target_6502::sim6502);
 }
 
-TEST_CASE("asm_reservations reads .res lines of one segment", "[emit_6502]") {
-  const std::string src =
-      "SIZE = $10\n"
-      ".segment \"ZEROPAGE\"\n"
-      "a:   .res 4   ; four\n"
-      "b:   .res SIZE\n"
-      "c:   .res %11 ; binary\n"
-      ".segment \"BSS\"\n"
-      "d:   .res 100\n";
-  const auto zp = gen::asm_reservations(src, "ZEROPAGE");
-  REQUIRE(zp.size() == 3);
-  CHECK(zp[0].label == "a");
-  CHECK(zp[0].size == 4);
-  CHECK(zp[0].comment == "four");
-  CHECK(zp[1].size == 16);
-  CHECK(zp[2].size == 3);
-  const auto bss = gen::asm_reservations(src, "BSS");
-  REQUIRE(bss.size() == 1);
-  CHECK(bss[0].size == 100);
-  REQUIRE_THROWS_WITH(gen::asm_reservations(".segment \"X\"\ne: .res UNKNOWN\n", "X"),
-                      Catch::Contains("cannot evaluate the size 'UNKNOWN'"));
+TEST_CASE("reservation_lines writes the RAM plan's variables as .res lines", "[emit_6502]") {
+  const std::vector<gen::asm_variable> vars = {{"a", 4, "four", ""}, {"b", 16, "", "SIZE"}, {"c", 3, "", ""}};
+  CHECK(gen::total_bytes(vars) == 23);
+  CHECK(gen::reservation_lines(vars) ==
+        "a:         .res 4              ; four\n"
+        "b:         .res SIZE\n"
+        "c:         .res 3\n");
+  CHECK(gen::reservation_lines({}).empty());
+}
+
+TEST_CASE("fill_template fills @NAME@ numbers and ;@NAME@ blocks, and nothing else", "[emit_6502]") {
+  const std::string text = "  lda #@N@\n;@BLOCK@\n@done: rts ; @local labels stay\n#@CFG@\n";
+  CHECK(gen::fill_template_text(text, "t", {{"N", "5"}, {"BLOCK", "x: .res 2\ny: .res 1\n"}, {"CFG", ""}}) ==
+        "  lda #5\nx: .res 2\ny: .res 1\n@done: rts ; @local labels stay\n");
+  REQUIRE_THROWS_WITH(gen::fill_template_text(text, "t", {{"N", "5"}, {"BLOCK", ""}}),
+                      Catch::Contains("template 't' has the placeholder @CFG@ and no value"));
+  REQUIRE_THROWS_WITH(gen::fill_template_text(text, "t", {{"N", "5"}, {"BLOCK", ""}, {"CFG", ""}, {"X", "1"}}),
+                      Catch::Contains("template 't' has no placeholder @X@"));
+  // Every embedded template is found by its path under codegen/asm.
+  CHECK(gen::asm_template("m6502/ngram_runtime.s").find(";@ZERO_PAGE@\n") != std::string::npos);
+  CHECK(gen::asm_template("z80/cpm/chat.asm").find(";@BYTE_ROUTINES@\n") != std::string::npos);
+  REQUIRE_THROWS_WITH(gen::asm_template("nope.s"), Catch::Contains("no embedded assembly template 'nope.s'"));
 }

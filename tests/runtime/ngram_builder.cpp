@@ -9,10 +9,10 @@
 #include <string>
 #include <unistd.h>
 
-#include "corpus.hpp"
-#include "error.hpp"
-#include "model_file.hpp"
-#include "ngram_builder.hpp"
+#include "corpus/corpus.hpp"
+#include "common/error.hpp"
+#include "formats/ngram_file.hpp"
+#include "families/ngram/builder.hpp"
 
 namespace gen = tinylm::gen;
 namespace ng = tinylm::ngram;

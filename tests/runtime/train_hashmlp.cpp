@@ -9,9 +9,10 @@
 #include <string>
 #include <unistd.h>
 
-#include "error.hpp"
-#include "hashmlp_file.hpp"
-#include "train_hashmlp.hpp"
+#include "common/error.hpp"
+#include "formats/cpp_header.hpp"
+#include "formats/hashmlp_file.hpp"
+#include "families/hashmlp/trainer.hpp"
 
 namespace gen = tinylm::gen;
 namespace hm = tinylm::hashmlp;

@@ -56,9 +56,9 @@
 #include <tinylm/ngram.hpp>
 #include <tinylm/prng.hpp>
 
-#include "emit_6502.hpp"
-#include "error.hpp"
-#include "model_file.hpp"
+#include "targets/m6502/ngram_runtime.hpp"
+#include "common/error.hpp"
+#include "formats/ngram_file.hpp"
 
 namespace fs = std::filesystem;
 namespace gen = tinylm::gen;

@@ -59,7 +59,7 @@ tinylm_target6502_test(order2_1k --order 2 --budget 1K --end-byte 255)
 tinylm_target6502_test(fills_room --fill-room)
 
 # The banked runtime (sim6502-banked: the tables in 16 KB banks loaded on
-# demand into a RAM window at $8000 by codegen/asm/sim6502/banks.s).
+# demand into a RAM window at $8000 by codegen/asm/m6502/sim6502/banks.s).
 tinylm_target6502_test(banked_200k --order 6 --budget 200K --target sim6502-banked)  # 13 banks
 tinylm_target6502_test(banked_order7_40k --order 7 --budget 40K --records file --target sim6502-banked)
 tinylm_target6502_test(banked_order1 --order 1 --budget 0 --target sim6502-banked)

@@ -51,10 +51,10 @@
 #include <tinylm/zoo/tinychat.hpp>
 
 #include "../support/tiny_hashmlp.hpp"
-#include "emit_cpm.hpp"
-#include "error.hpp"
-#include "hashmlp_file.hpp"
-#include "train_hashmlp.hpp"
+#include "targets/cpm/cpm.hpp"
+#include "common/error.hpp"
+#include "formats/hashmlp_file.hpp"
+#include "families/hashmlp/trainer.hpp"
 
 namespace fs = std::filesystem;
 namespace gen = tinylm::gen;

@@ -1,0 +1,11 @@
+v_state: equ @V_STATE@
+v_p7: equ @V_P7@
+v_sum: equ @V_SUM@
+v_max: equ @V_MAX@
+v_thr: equ @V_THR@
+v_mask: equ @V_MASK@
+v_ties: equ @V_TIES@
+v_all: equ @V_ALL@
+v_lp: equ @V_LP@
+v_wp: equ @V_WP@
+v_cnt: equ @V_CNT@
