@@ -4,7 +4,7 @@
 # (1,789,773 Hz), plus the runtime's code size and RAM use.
 #
 # For each model: `tinylm-gen emit --target sim6502`, the printed cl65 build
-# command, then tests/target6502's driver in --bench mode:
+# command, then tests/target/sim6502's driver in --bench mode:
 #   - 20 prompts x seeds 1-10, max length 128 (the prompts of callgrind.sh),
 #     run once with `sim65 -c`, and the same 200 requests with max length 0
 #     (start-up, reading the requests, tlm_start: everything but sampling);
@@ -46,7 +46,7 @@ echo
 echo "- $(sim65 --version 2>&1 | head -n 1); $(cl65 --version 2>&1 | head -n 1)"
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 if git -C "$root" rev-parse HEAD > /dev/null 2>&1; then
-  echo "- source: commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- codegen tests/target6502 2> /dev/null || echo ' plus uncommitted changes')"
+  echo "- source: commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- codegen tests/target/sim6502 2> /dev/null || echo ' plus uncommitted changes')"
 fi
 for model in sayings order7_56k; do
   echo

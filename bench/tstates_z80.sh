@@ -3,7 +3,7 @@
 # libz80ex's exact T-state counts, as seconds per generated character at
 # 4 MHz, plus the .COM size.
 #
-# tests/targetz80's driver in --bench mode emits the chat program
+# tests/target/cpm's driver in --bench mode emits the chat program
 # (codegen/src/emit_cpm.hpp) of a model, assembles it with z80asm, runs it
 # on prompts, checks every reply against tinylm::hashmlp::generate, and
 # divides all T-states of the run (reading each line, the prompt pass,

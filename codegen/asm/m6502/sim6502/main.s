@@ -1,7 +1,7 @@
 ; main.s - the sim6502 program of `tinylm-gen emit --target sim6502` (ca65):
 ; reads generation requests from stdin, runs the n-gram runtime
 ; (ngram_runtime.s) on each, and writes the replies to stdout. The test
-; (tests/target6502) and the benchmark (bench/cycles_6502.sh) drive it in
+; (tests/target/sim6502) and the benchmark (bench/cycles_6502.sh) drive it in
 ; sim65 and compare with tinylm::ngram::generate.
 ;
 ; Input, one request after another:

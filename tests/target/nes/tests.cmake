@@ -1,12 +1,12 @@
 # NES target tests (include()d from tests/CMakeLists.txt):
-#   nes.stub_expected  tests/nes/stub_expected.txt is what the independent
+#   nes.stub_expected  tests/target/nes/stub_expected.txt is what the independent
 #                      reference of the stub (stub_reference.py) computes
 #   nes.shell.stub     the NES shell (codegen/asm/m6502/nes) linked with the stub
-#                      runtime, played in fceux headless by tests/nes/drive.lua;
+#                      runtime, played in fceux headless by tests/target/nes/drive.lua;
 #                      its output must equal stub_expected.txt and its screen
 #                      must show it. Skipped (not failed) without fceux or
 #                      xvfb-run. Artifacts (ROM, map, results, log, screenshots)
-#                      in <build>/tests/nes/<name>/.
+#                      in <build>/tests/target/nes/<name>/.
 #   nes.setup.sayings  (fixture, with tinylm-gen and cl65) the bundled sayings
 #                      model, its cartridge from `tinylm-gen emit --target nes`
 #                      built with the printed cl65 command (the printed RAM and
@@ -91,7 +91,7 @@ if(TARGET tinylm-gen AND TINYLM_NES_CL65)
   set(nes_model_dir "${CMAKE_CURRENT_BINARY_DIR}/nes/sayings-model")
   add_test(NAME nes.setup.sayings
            COMMAND ${CMAKE_COMMAND} "-DGEN=$<TARGET_FILE:tinylm-gen>" "-DCL65=${TINYLM_NES_CL65}"
-                   "-DCORPUS=${TINYLM_NES_TESTS_DIR}/../../codegen/corpus/sayings.txt"
+                   "-DCORPUS=${TINYLM_NES_TESTS_DIR}/../../../codegen/corpus/sayings.txt"
                    "-DOUT_DIR=${nes_model_dir}"
                    -P "${TINYLM_NES_TESTS_DIR}/real_model_setup.cmake")
   set_tests_properties(nes.setup.sayings PROPERTIES LABELS nes TIMEOUT 120
@@ -106,7 +106,7 @@ if(TARGET tinylm-gen AND TINYLM_NES_CL65)
   set(nes_big_dir "${CMAKE_CURRENT_BINARY_DIR}/nes/uxrom-200k-model")
   add_test(NAME nes.setup.uxrom_200k
            COMMAND ${CMAKE_COMMAND} "-DGEN=$<TARGET_FILE:tinylm-gen>" "-DCL65=${TINYLM_NES_CL65}"
-                   "-DCORPUS=${TINYLM_NES_TESTS_DIR}/../../codegen/corpus/sayings.txt"
+                   "-DCORPUS=${TINYLM_NES_TESTS_DIR}/../../../codegen/corpus/sayings.txt"
                    "-DOUT_DIR=${nes_big_dir}" -DTARGET=nes-uxrom -DORDER=6 -DBUDGET=200K
                    -P "${TINYLM_NES_TESTS_DIR}/real_model_setup.cmake")
   set_tests_properties(nes.setup.uxrom_200k PROPERTIES LABELS nes TIMEOUT 120

@@ -50,7 +50,7 @@
 #include <tinylm/zoo/guess.hpp>
 #include <tinylm/zoo/tinychat.hpp>
 
-#include "../support/tiny_hashmlp.hpp"
+#include "../../support/tiny_hashmlp.hpp"
 #include "targets/cpm/cpm.hpp"
 #include "common/error.hpp"
 #include "formats/hashmlp_file.hpp"

@@ -1,7 +1,7 @@
 ; A stand-in for the 6502 n-gram runtime, with the symbols and calling
 ; conventions of codegen/asm/m6502/RUNTIME_API.md, so the NES shell and its emulator
 ; test can be proven before the real runtime exists. It is NOT a language
-; model; tests/nes/stub_reference.py computes the same bytes independently.
+; model; tests/target/nes/stub_reference.py computes the same bytes independently.
 ;
 ; Rule (TLM_ORDER 4: a history of 3 bytes; TLM_END_BYTE $0A, not 0, so that
 ; byte 0 reaches the shell):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference of the NES test's stub runtime (tests/nes/stub_runtime.s).
+"""Independent reference of the NES test's stub runtime (tests/target/nes/stub_runtime.s).
 
 Computes, for each case of a cases file, what the NES shell must store and show
 when it runs on the stub, in the format the emulator test writes:
@@ -15,7 +15,7 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 END = 0x0A
 MAX_LEN = 128
 TABLE = b"etaoin shrdlucmfw ypvbgk jqxz.,!"
@@ -71,7 +71,7 @@ def stub_generate(prompt, seed):
 
 
 def expected_text(prompts, cases):
-    lines = ["# expected output of the NES shell on the stub runtime (tests/nes/stub_reference.py)"]
+    lines = ["# expected output of the NES shell on the stub runtime (tests/target/nes/stub_reference.py)"]
     for index, seed in cases:
         p = prompts[index]
         out = stub_generate(p, seed)

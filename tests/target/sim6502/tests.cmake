@@ -1,5 +1,5 @@
 # Target tests of the 6502 code generator (tinylm-gen emit --target sim6502),
-# included from tests/CMakeLists.txt. Each test runs tests/target6502/
+# included from tests/CMakeLists.txt. Each test runs tests/target/sim6502/
 # sim6502_agreement.cpp (tinylm_target6502): build a model, emit the sim6502
 # program twice (byte-identical), build it with the printed cl65 command,
 # check the printed RAM map against ld65's map, run it in sim65 with a cycle

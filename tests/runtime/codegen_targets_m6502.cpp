@@ -3,7 +3,7 @@
 // are filled in, the output is reproducible, the RAM map is contiguous, and a
 // model one byte too large for the target is refused while one that fills it
 // exactly is not. That the emitted program runs and agrees with the C++ is
-// tests/target6502 (sim65).
+// tests/target/sim6502 (sim65).
 #include <catch2/catch.hpp>
 
 #include <fmt/core.h>

@@ -1,5 +1,5 @@
 # The NES emulator test: build the cartridge, play it in fceux headless with a
-# Lua script (tests/nes/drive.lua), compare what it generated with an expected
+# Lua script (tests/target/nes/drive.lua), compare what it generated with an expected
 # file.
 #
 #   cmake -DWORK=<dir> -DEXPECTED=<file> [options] -P run_nes_test.cmake
@@ -8,9 +8,9 @@
 #   -DROM=<file.nes>               a cartridge built elsewhere (e.g. by the emitter);
 #                                  -DLABELS=<its ld65 -Ln file> to time its NMI
 #   -DRUNTIME=<a.s;b.s;...>        runtime sources linked with the shell ('|' or ';')
-#                                  (default: tests/nes/stub_runtime.s)
+#                                  (default: tests/target/nes/stub_runtime.s)
 #   -DRUNTIME_INCLUDE=<dir;...>    include directories for them
-# Options: -DCASES=<file> (default tests/nes/cases.txt), -DPROMPTS_DIR=<dir>
+# Options: -DCASES=<file> (default tests/target/nes/cases.txt), -DPROMPTS_DIR=<dir>
 #   (where prompts.inc is, default SHELL_DIR), -DSHELL_DIR=<dir> (shell.s and
 #   nrom.cfg as tinylm-gen emit --target nes writes them: the template's zero
 #   page is filled in by the generator), -DTIMEOUT=<seconds of
@@ -18,8 +18,8 @@
 #   -DCA65 -DLD65 -DNES_LIB -DFCEUX -DXVFB_RUN -DTIMEOUT_CMD (found if not given).
 #
 # The expected file has a line per case, "<prompt index> <seed hex> <prompt hex
-# or -> <output hex or ->" ('#' lines are comments): tests/nes/stub_reference.py
-# writes it for the stub, tests/nes/oracle_expected.cmake for a real model.
+# or -> <output hex or ->" ('#' lines are comments): tests/target/nes/stub_reference.py
+# writes it for the stub, tests/target/nes/oracle_expected.cmake for a real model.
 #
 # Fails on any difference, on a timeout, if fceux crashes, or if the Lua script
 # reports a problem (a result the nametable does not show, a button that did
@@ -29,7 +29,7 @@
 
 cmake_minimum_required(VERSION 3.20)
 get_filename_component(NES_TESTS_DIR "${CMAKE_CURRENT_LIST_DIR}" ABSOLUTE)
-get_filename_component(ROOT "${NES_TESTS_DIR}/../.." ABSOLUTE)
+get_filename_component(ROOT "${NES_TESTS_DIR}/../../.." ABSOLUTE)
 if(NOT DEFINED SHELL_DIR)
   set(SHELL_DIR "${ROOT}/codegen/asm/m6502/nes")
 endif()

@@ -1,5 +1,5 @@
 # Target tests of the CP/M (Z80) code generator (codegen/src/emit_cpm.hpp),
-# included from tests/CMakeLists.txt. Each runs tests/targetz80/
+# included from tests/CMakeLists.txt. Each runs tests/target/cpm/
 # cpm_agreement.cpp (tinylm_targetz80): emit the chat program from a
 # tinylm::hashmlp::model_view, assemble it with z80asm (and pasmo: the same
 # bytes), check the .COM size against the plan, run it in libz80ex with a

@@ -7,7 +7,7 @@
 #         -P oracle_expected.cmake
 #
 # Output lines: "<prompt index> <seed hex> <prompt hex or -> <output hex or ->",
-# as tests/nes/drive.lua writes them (see run_nes_test.cmake).
+# as tests/target/nes/drive.lua writes them (see run_nes_test.cmake).
 
 cmake_minimum_required(VERSION 3.20)
 get_filename_component(NES_TESTS_DIR "${CMAKE_CURRENT_LIST_DIR}" ABSOLUTE)
@@ -20,7 +20,7 @@ if(NOT DEFINED CASES)
   set(CASES "${NES_TESTS_DIR}/cases.txt")
 endif()
 if(NOT DEFINED PROMPTS)
-  set(PROMPTS "${NES_TESTS_DIR}/../../codegen/asm/m6502/nes/prompts.inc")
+  set(PROMPTS "${NES_TESTS_DIR}/../../../codegen/asm/m6502/nes/prompts.inc")
 endif()
 if(NOT DEFINED MAX_LENGTH)
   set(MAX_LENGTH 128)                    # MAX_LEN in codegen/asm/m6502/nes/shell.s
@@ -37,7 +37,7 @@ foreach(line IN LISTS lines)
   endif()
 endforeach()
 
-set(text "# expected output of the NES shell: tinylm-gen generate --model ${MODEL} (tests/nes/oracle_expected.cmake)\n")
+set(text "# expected output of the NES shell: tinylm-gen generate --model ${MODEL} (tests/target/nes/oracle_expected.cmake)\n")
 set(tmp "${OUT}.gen")
 file(STRINGS "${CASES}" lines)
 foreach(line IN LISTS lines)
