@@ -4,7 +4,7 @@
 # 4 MHz, plus the .COM size.
 #
 # tests/target/cpm's driver in --bench mode emits the chat program
-# (codegen/src/emit_cpm.hpp) of a model, assembles it with z80asm, runs it
+# (codegen/src/targets/cpm/cpm.hpp) of a model, assembles it with z80asm, runs it
 # on prompts, checks every reply against tinylm::hashmlp::generate, and
 # divides all T-states of the run (reading each line, the prompt pass,
 # every forward pass including the END step, printing) by the number of

@@ -2,7 +2,7 @@
 // headers and 8-bit programs. Run `tinylm-gen --help` or
 // `tinylm-gen <command> --help`.
 //
-// The generator is laid out as the pipeline it runs (docs/ARCHITECTURE.md):
+// The generator is laid out as the pipeline it runs (codegen/ARCHITECTURE.md):
 // corpus/ -> families/ -> formats/ -> targets/, with cli/ holding one file per
 // subcommand; this file only parses the command line and dispatches.
 #include <fmt/core.h>
@@ -14,7 +14,6 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "cli/train.hpp"
 #include "common/error.hpp"
 
 namespace gen = tinylm::gen;
@@ -29,8 +28,7 @@ int main(int argc, char** argv) {
 
   const gen::command commands[] = {gen::add_ngram_command(app), gen::add_eval_command(app),
                                    gen::add_generate_command(app), gen::add_header_command(app),
-                                   gen::add_emit_command(app)};
-  const auto train = gen::add_train_command(app);
+                                   gen::add_emit_command(app), gen::add_train_command(app)};
 
   try {
     std::vector<std::string> args = gen::split_empty_assignments(argc, argv);
@@ -45,7 +43,6 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (train->parsed()) train->run();
     for (const gen::command& c : commands)
       if (c.parsed()) c.run();
   } catch (const gen::error& e) {

@@ -1,4 +1,4 @@
-// Tests of the hash-MLP trainer (codegen/src/train_hashmlp.*, hashmlp_file.*),
+// Tests of the hash-MLP trainer (codegen/src/families/hashmlp/trainer.*, formats/hashmlp_file.*),
 // called directly: gradients against finite differences, determinism, the
 // QAT forward against the library's integer path, a tiny corpus learned
 // exactly, the model file round trip, and clear errors for bad corpora.

@@ -1,4 +1,4 @@
-// Tests of the 6502 emitter (codegen/src/emit_6502, target_6502): the tables
+// Tests of the 6502 emitters (codegen/src/targets/m6502, sim6502, nes; the template mechanism of targets/template): the tables
 // of a hand-built model land where the runtime looks for them, the constants
 // are filled in, the output is reproducible, the RAM map is contiguous, and a
 // model one byte too large for the target is refused while one that fills it
@@ -80,7 +80,7 @@ std::string data_after(const std::string& text, const std::string& label) {
 
 }  // namespace
 
-TEST_CASE("the tables of the tiny model are laid out as the runtime reads them", "[emit_6502]") {
+TEST_CASE("the tables of the tiny model are laid out as the runtime reads them", "[targets_m6502]") {
   const gen::ngram_6502 e = gen::emit_ngram_6502(tiny_tables());
   const std::string& t = e.tables.text;
   // Table 1 ("\0", "a"): one array per key byte; first_entry split in low and
@@ -99,7 +99,7 @@ TEST_CASE("the tables of the tiny model are laid out as the runtime reads them",
   CHECK(t.find("; order 2, end byte $00; nodes per table: 1 2 (3 in all);") != std::string::npos);
 }
 
-TEST_CASE("the runtime gets the model's constants and names the C++ it mirrors", "[emit_6502]") {
+TEST_CASE("the runtime gets the model's constants and names the C++ it mirrors", "[targets_m6502]") {
   const gen::ngram_6502 e = gen::emit_ngram_6502(tiny_tables());
   const std::string& r = e.runtime.text;
   CHECK(e.runtime.name == "ngram_runtime.s");
@@ -130,7 +130,7 @@ TEST_CASE("the runtime gets the model's constants and names the C++ it mirrors",
   CHECK(bytes == 24);
 }
 
-TEST_CASE("emitting is reproducible", "[emit_6502]") {
+TEST_CASE("emitting is reproducible", "[targets_m6502]") {
   const gen::ngram_tables m = tiny_tables();
   const gen::program_6502 a = gen::emit_program_6502(m, gen::target_6502::sim6502);
   const gen::program_6502 b = gen::emit_program_6502(m, gen::target_6502::sim6502);
@@ -149,7 +149,7 @@ TEST_CASE("emitting is reproducible", "[emit_6502]") {
   }
 }
 
-TEST_CASE("the sim6502 program: link order, RAM map and build command", "[emit_6502]") {
+TEST_CASE("the sim6502 program: link order, RAM map and build command", "[targets_m6502]") {
   const gen::program_6502 p = gen::emit_program_6502(tiny_tables(), gen::target_6502::sim6502);
   CHECK(p.sources[0].name == "ngram_runtime.s");  // first: its zero page starts at $0000
   CHECK(p.sources[1].name == "ngram_tables.s");
@@ -176,7 +176,7 @@ TEST_CASE("the sim6502 program: link order, RAM map and build command", "[emit_6
   CHECK(gen::build_command(p, "my dir").find("-C 'my dir/sim6502.cfg'") != std::string::npos);
 }
 
-TEST_CASE("a model larger than the target is refused; one that fills it is not", "[emit_6502]") {
+TEST_CASE("a model larger than the target is refused; one that fills it is not", "[targets_m6502]") {
   namespace plan = gen::sim6502_plan;
   // 6 * 9,900 + 4 + 2 * 114 = 59,632 bytes: exactly the room.
   REQUIRE(plan::table_room == 59632);
@@ -194,7 +194,7 @@ TEST_CASE("a model larger than the target is refused; one that fills it is not",
                           Catch::Contains("room for 59632"));
 }
 
-TEST_CASE("the nes cartridge: files, link order, RAM plan, ROM plan and build command", "[emit_6502][nes]") {
+TEST_CASE("the nes cartridge: files, link order, RAM plan, ROM plan and build command", "[targets_m6502][nes]") {
   const gen::program_6502 p = gen::emit_program_6502(tiny_tables(), gen::target_6502::nes);
   REQUIRE(p.sources.size() == 3);
   CHECK(p.sources[0].name == "shell.s");  // first: its zero page starts at $0000
@@ -239,7 +239,7 @@ TEST_CASE("the nes cartridge: files, link order, RAM plan, ROM plan and build co
   CHECK(gen::parse_target_6502("nes") == gen::target_6502::nes);
 }
 
-TEST_CASE("the runtime's code size follows its template", "[emit_6502]") {
+TEST_CASE("the runtime's code size follows its template", "[targets_m6502]") {
   // Measured with ld65 (ngram_runtime.o CODE) on models built from the
   // sayings corpus; the target tests compare every model they build.
   gen::ngram_tables m = synthetic(255, 10);  // an 8-bit search on table 2
@@ -248,7 +248,7 @@ TEST_CASE("the runtime's code size follows its template", "[emit_6502]") {
   CHECK(gen::runtime_code_bytes(m.view()) == 281 + 6 + 32 + 2 + (88 + 34 + 10));
 }
 
-TEST_CASE("a model larger than the NROM cartridge is refused; one that fills it is not", "[emit_6502][nes]") {
+TEST_CASE("a model larger than the NROM cartridge is refused; one that fills it is not", "[targets_m6502][nes]") {
   // Room for tables: 32,768 - 6 - 1,885 (shell) - 453 (runtime) = 30,424
   // = 6 * 5,000 + 4 + 2 * 210.
   const gen::ngram_tables fits = synthetic(5000, 210);
@@ -279,7 +279,7 @@ const gen::banked_array& array_named(const gen::bank_layout& l, const std::strin
 }
 
 TEST_CASE("banks: an array that ends exactly on a bank boundary; the next starts at the bank's first byte",
-          "[emit_6502][banked]") {
+          "[targets_m6502][banked]") {
   // keys of table 2: 8,192 + 8,192 bytes = bank 0 exactly.
   const gen::ngram_tables m = synthetic(8192, 10);
   const gen::bank_layout l = gen::plan_banks(m);
@@ -299,7 +299,7 @@ TEST_CASE("banks: an array that ends exactly on a bank boundary; the next starts
   CHECK(code.table_bytes == l.bytes);
 }
 
-TEST_CASE("banks: an array whose elements cross from one bank to the next", "[emit_6502][banked]") {
+TEST_CASE("banks: an array whose elements cross from one bank to the next", "[targets_m6502][banked]") {
   // first_entry_lo is [12000, 18002): element 4384 is the first byte of bank 1.
   const gen::ngram_tables m = synthetic(6000, 10);
   const gen::bank_layout l = gen::plan_banks(m);
@@ -322,7 +322,7 @@ TEST_CASE("banks: an array whose elements cross from one bank to the next", "[em
   CHECK(l.banks() == 3);  // 6 * 6000 + 4 + 20 = 36,024 bytes
 }
 
-TEST_CASE("banks: the UxROM cartridge takes 15 banks of tables and refuses 16", "[emit_6502][banked][nes]") {
+TEST_CASE("banks: the UxROM cartridge takes 15 banks of tables and refuses 16", "[targets_m6502][banked][nes]") {
   // 6 * 40,950 + 4 + 2 * 28 = 245,760 = 15 * 16 KB.
   const gen::ngram_tables fits = synthetic(40950, 28);
   const gen::program_6502 p = gen::emit_program_6502(fits, gen::target_6502::nes_uxrom);
@@ -349,7 +349,7 @@ TEST_CASE("banks: the UxROM cartridge takes 15 banks of tables and refuses 16", 
   CHECK(small.zero_page_bytes == 24 + 2 + 6);
 }
 
-TEST_CASE("sim6502-banked: bank files, window and build command", "[emit_6502][banked]") {
+TEST_CASE("sim6502-banked: bank files, window and build command", "[targets_m6502][banked]") {
   const gen::program_6502 p = gen::emit_program_6502(synthetic(6000, 10), gen::target_6502::sim6502_banked);
   CHECK(p.banks == 3);
   CHECK(p.config.text.find("BANK2:   file = \"bank02.bin\", start = $8000, size = $4000;") != std::string::npos);
@@ -359,7 +359,7 @@ TEST_CASE("sim6502-banked: bank files, window and build command", "[emit_6502][b
         "main.s banks.s");
 }
 
-TEST_CASE("the emitter refuses invalid tables and unknown targets", "[emit_6502]") {
+TEST_CASE("the emitter refuses invalid tables and unknown targets", "[targets_m6502]") {
   gen::ngram_tables m = tiny_tables();
   m.entry_weight[0] = 0;
   REQUIRE_THROWS_WITH(gen::emit_ngram_6502(m), Catch::Contains("an entry has weight 0"));
@@ -367,7 +367,7 @@ TEST_CASE("the emitter refuses invalid tables and unknown targets", "[emit_6502]
   CHECK(gen::parse_target_6502("sim6502") == gen::target_6502::sim6502);
 }
 
-TEST_CASE("reservation_lines writes the RAM plan's variables as .res lines", "[emit_6502]") {
+TEST_CASE("reservation_lines writes the RAM plan's variables as .res lines", "[targets_m6502]") {
   const std::vector<gen::asm_variable> vars = {{"a", 4, "four", ""}, {"b", 16, "", "SIZE"}, {"c", 3, "", ""}};
   CHECK(gen::total_bytes(vars) == 23);
   CHECK(gen::reservation_lines(vars) ==
@@ -377,7 +377,7 @@ TEST_CASE("reservation_lines writes the RAM plan's variables as .res lines", "[e
   CHECK(gen::reservation_lines({}).empty());
 }
 
-TEST_CASE("fill_template fills @NAME@ numbers and ;@NAME@ blocks, and nothing else", "[emit_6502]") {
+TEST_CASE("fill_template fills @NAME@ numbers and ;@NAME@ blocks, and nothing else", "[targets_m6502]") {
   const std::string text = "  lda #@N@\n;@BLOCK@\n@done: rts ; @local labels stay\n#@CFG@\n";
   CHECK(gen::fill_template_text(text, "t", {{"N", "5"}, {"BLOCK", "x: .res 2\ny: .res 1\n"}, {"CFG", ""}}) ==
         "  lda #5\nx: .res 2\ny: .res 1\n@done: rts ; @local labels stay\n");

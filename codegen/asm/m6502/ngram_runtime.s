@@ -82,7 +82,7 @@
 
 .segment "CODE"
 
-; ---- tlm_seed: xorshift32::xorshift32(seed) -----------------------------------
+; ---- tlm_seed: xorshift32::xorshift32(seed), include/tinylm/prng.hpp ---------
 ; In: tlm_rng = the seed. A zero state becomes 0x9E3779B9. Clobbers A.
 tlm_seed:
         lda tlm_rng
@@ -100,7 +100,7 @@ tlm_seed:
         sta tlm_rng+3
 @done:  rts
 
-; ---- xorshift32_next: xorshift32::next_byte() ---------------------------------
+; ---- xorshift32_next: xorshift32::next_byte(), include/tinylm/prng.hpp -------
 ; x ^= x << 13; x ^= x >> 17; x ^= x << 5; returns the high byte of x in A.
 ; Shifts by 13 and 5 are a byte move and 3 right shifts; 17 is 2 bytes and 1.
 ; Clobbers A only.
@@ -170,7 +170,7 @@ xorshift32_next:
         sta tlm_rng+3           ; next_byte() = next() >> 24
         rts
 
-; ---- history_push: history::push(b) -------------------------------------------
+; ---- history_push: history::push(b), include/tinylm/ngram.hpp ----------------
 ; In: A = the byte. Shifts the history left by one and appends A.
 ; Keeps A; clobbers X.
 history_push:
@@ -183,7 +183,7 @@ history_push:
 .endif
         rts
 
-; ---- tlm_start: start_history(model, prompt) ------------------------------------
+; ---- tlm_start: start_history(model, prompt), include/tinylm/ngram.hpp --------
 ; In: tlm_ptr = the prompt, Y = its length (0-255). The history becomes N-1
 ; end bytes, then each prompt byte is pushed; only the last N-1 can remain, so
 ; only those are pushed. Clobbers A, X, Y.
@@ -216,7 +216,8 @@ start_history:
 .endif
         rts
 
-; ---- find_context_K: find_context(model, history, K) --------------------------
+; ---- find_context_K: find_context(model, history, K), include/tinylm/ngram.hpp,
+;      over find_key's binary search (include/tinylm/ngram_lookup.hpp) ---------
 ; find_key() on table K for the last K history bytes: a binary search over the
 ; range [lo, hi) of the K-byte keys, comparing byte by byte, oldest first.
 ; Out: carry clear and tlm_node = TLM_NODE_BASE_K + index if found (the
@@ -417,7 +418,7 @@ found:  lda tlm_node
         tlm_find_context (i + 1)
 .endrepeat
 
-; ---- node_entries: the entry range of a node ----------------------------------
+; ---- node_entries: the entry range of a node (ngram.hpp's first_entry) --------
 ; In: tlm_node. Out: tlm_wp = &entry_weight[first_entry[node]], tlm_bp =
 ; &entry_byte[first_entry[node]], tlm_count = first_entry[node + 1] -
 ; first_entry[node] (at most 255: the low bytes suffice). Clobbers A, X, Y.
@@ -588,7 +589,7 @@ node_entries:
         sta tlm_bp+1
         rts
 
-; ---- draw_node: one node of sample_next's loop --------------------------------
+; ---- draw_node: one node of sample_next's loop, include/tinylm/ngram.hpp ------
 ; In: tlm_node. r = rng.next_byte(); walk the entries: if r < weight emit the
 ; byte, else r -= weight. Out: carry clear and A = the byte, or carry set when
 ; the walk ends (back off). Clobbers A, X, Y.
@@ -612,7 +613,8 @@ walk_entries:
         rts
 .endif
 
-; ---- tlm_sample: sample_next(model, history, rng), then history::push ----------
+; ---- tlm_sample: sample_next(model, history, rng), then history::push,
+;      include/tinylm/ngram.hpp -------------------------------------------------
 ; for K = N-1 down to 0: if the last K history bytes are a context of table K,
 ; draw from its node (draw_node); after the empty context, a uniform byte.
 ; Out: A = the byte; carry set if it is the end byte (history unchanged), else

@@ -7,7 +7,8 @@
 //   generate  cli/generate.cpp  text from a model file (n-gram or hash-MLP)
 //   header    cli/header.cpp    the C++ header of a model file
 //   emit      cli/emit.cpp      a model file -> an 8-bit target's program
-//   train     cli/train.cpp     corpus -> trained family (hash-MLP) -> files
+//   train     cli/train.cpp     the trainers, one file per family:
+//             cli/train_hashmlp.cpp  chat corpus -> hash-MLP -> model file + header
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -26,5 +27,9 @@ command add_eval_command(CLI::App& app);
 command add_generate_command(CLI::App& app);
 command add_header_command(CLI::App& app);
 command add_emit_command(CLI::App& app);
+command add_train_command(CLI::App& app);
+
+// A family's trainer, a subcommand of `train`.
+command add_train_hashmlp_command(CLI::App& train);
 
 }  // namespace tinylm::gen

@@ -1,185 +1,21 @@
-#include "cli/train.hpp"
+// tinylm-gen train <family>: the trainers, one file per family
+// (cli/train_hashmlp.cpp); this file only groups them under `train`.
+#include <memory>
+#include <vector>
 
-#include <fmt/core.h>
-
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-
-#include "formats/cpp_header.hpp"
-#include "cli/options.hpp"
-#include "common/error.hpp"
-#include "common/files.hpp"
-#include "formats/hashmlp_file.hpp"
+#include "cli/commands.hpp"
 
 namespace tinylm::gen {
 
-namespace {
-
-std::vector<std::size_t> parse_hidden(const std::string& text) {
-  std::vector<std::size_t> v;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find(',', pos);
-    if (end == std::string::npos) end = text.size();
-    const std::string item = text.substr(pos, end - pos);
-    if (item.empty() || item.size() > 3 || item.find_first_not_of("0123456789") != std::string::npos)
-      throw error(fmt::format("--hidden '{}' is not a list of layer sizes such as 256,192,128", text));
-    v.push_back(std::stoul(item));
-    pos = end + 1;
-  }
-  return v;
-}
-
-// The training curve as a PNG via gnuplot (skipped with a warning without it).
-void plot_curve(const std::string& csv, const std::string& png) {
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
-    fmt::print(stderr, "tinylm-gen: warning: gnuplot not found, skipping the plot {} (apt-get install gnuplot-nox)\n",
-               png);
-    return;
-  }
-  const std::string script = png + ".gp";
-  {
-    std::FILE* f = std::fopen(script.c_str(), "wb");
-    if (f == nullptr) throw error(fmt::format("cannot write '{}'", script));
-    fmt::print(f,
-               "set terminal pngcairo size 800,500 noenhanced\n"
-               "set output '{}'\n"
-               "set datafile separator ','\n"
-               "set key top left\nset xlabel 'epoch'\nset ylabel 'train loss'\nset y2label 'accuracy'\n"
-               "set y2range [0:1]\nset ytics nomirror\nset y2tics\n"
-               "plot '{}' every ::1 using 1:2 with lines title 'train loss', "
-               "'' every ::1 using 1:3 axes x1y2 with lines title 'val float acc', "
-               "'' every ::1 using 1:4 axes x1y2 with lines title 'val integer acc'\n",
-               png, csv);
-    std::fclose(f);
-  }
-  std::string cmd = fmt::format("gnuplot '{}' 2>/dev/null", script);
-  if (std::system(cmd.c_str()) != 0) {
-    // pngcairo may be missing: the plain png terminal.
-    std::string alt = fmt::format("sed -i 's/pngcairo/png/' '{}' && gnuplot '{}'", script, script);
-    if (std::system(alt.c_str()) != 0) fmt::print(stderr, "tinylm-gen: warning: gnuplot failed, no plot {}\n", png);
-  }
-  std::error_code ignore;
-  std::filesystem::remove(script, ignore);
-}
-
-}  // namespace
-
-std::unique_ptr<train_command> add_train_command(CLI::App& app) {
-  auto c = std::make_unique<train_command>();
-  c->train = app.add_subcommand("train", "Train a model");
-  c->train->require_subcommand(1);
-  auto* h = c->hashmlp = c->train->add_subcommand(
-      "hashmlp",
-      "Train a hash-MLP chat model (2-bit weights, quantisation-aware) on 'prompt | REPLY' lines. The defaults are "
-      "the recipe of the bundled tinychat model (bench/RESULTS.md section 7)");
-  auto& o = c->opts;
-  h->add_option("--corpus", c->corpus, "Training pairs, one 'prompt | REPLY' a line")->required();
-  h->add_option("--heldout", c->heldout, "Held-out pairs: integer accuracy reported (not used for selection)");
-  h->add_option("--seed", o.seed, "Seed of initialisation, shuffling, and the model's default seed")->default_val(1);
-  h->add_option("--epochs", o.epochs, "Training epochs")->default_val(60)->check(CLI::Range(1, 10000));
-  h->add_option("--hidden", c->hidden, "Hidden layer sizes, comma separated (each 1..256)")
-      ->default_val("256,128,64");
-  h->add_option("--context", o.context, "Context length C: the last C reply symbols are hashed (0..64)")
-      ->default_val(8)
-      ->check(CLI::Range(0, 64));
-  h->add_option("--val-every", o.val_every, "Every Nth line is validation (0: select on the training lines)")
-      ->default_val(10);
-  h->add_option("--batch", o.batch, "Mini-batch size")->default_val(32)->check(CLI::Range(1, 100000));
-  h->add_option("--lr", o.learning_rate, "Adam learning rate (latent weights in 2-bit grid units)")
-      ->default_val(0.02);
-  h->add_option("--hard-fraction", o.hard_fraction,
-                "Fraction of the epochs over which the weights move from float to the 2-bit grid")
-      ->default_val(0.6)
-      ->check(CLI::Range(0.0, 1.0));
-  h->add_option("--dropout", o.dropout, "Training input dropout: probability of dropping a prompt trigram count")
-      ->default_val(0.0)
-      ->check(CLI::Range(0.0, 0.9));
-  h->add_option("--typo", o.typo,
-                "Training typo augmentation: each epoch a line's prompt gets a random edit (delete, double, swap, "
-                "replace or insert a letter) with this probability, a second with its square, a third with its cube")
-      ->default_val(0.5)
-      ->check(CLI::Range(0.0, 0.95));
-  h->add_option("--weight-decay", o.weight_decay,
-                "Decoupled L2 decay of the latent weights towards 0 (per step: w -= lr * decay * w)")
-      ->default_val(0.0)
-      ->check(CLI::Range(0.0, 100.0));
-  h->add_option("--label-smoothing", o.label_smoothing,
-                "Label smoothing: the loss's target puts 1 - eps on the symbol and eps / (S + 1) on every symbol")
-      ->default_val(0.0)
-      ->check(CLI::Range(0.0, 0.5));
-  h->add_option("--lr-schedule", o.lr_schedule,
-                "Learning rate per epoch: step (halved once the weights are fully 2-bit), cosine (from --lr down "
-                "to --lr-floor times it), constant")
-      ->default_val("cosine")
-      ->check(CLI::IsMember({"step", "cosine", "constant"}));
-  h->add_option("--lr-floor", o.lr_floor, "cosine schedule: the final learning rate as a fraction of --lr")
-      ->default_val(0.0)
-      ->check(CLI::Range(0.0, 1.0));
-  h->add_option("--alphabet", c->alphabet, "The output alphabet (default: the distinct reply characters)");
-  h->add_option("-o,--output", c->output,
-                "Output prefix: writes PREFIX.safetensors, PREFIX.hpp, PREFIX.loss.csv, PREFIX.loss.png")
-      ->required();
-  h->add_option("--name", c->name, "C++ type name of the model (default: the output's base name)");
-  h->add_option("--namespace", c->ns, "C++ namespace of the model type")->default_val("tinylm::zoo");
-  h->add_flag("-q,--quiet", c->quiet, "No progress output");
-  return c;
-}
-
-void train_command::run() {
-  if (name.empty()) name = base_name(output);
-  if (!is_identifier(name)) throw error(fmt::format("model name '{}' is not a C++ identifier (set --name)", name));
-  opts.hidden = parse_hidden(hidden);
-  opts.alphabet = alphabet;
-  opts.progress = !quiet;
-  const auto pairs = read_chat_corpus(corpus);
-  std::vector<chat_pair> held;
-  if (!heldout.empty()) held = read_chat_corpus(heldout, "held-out file");
-  const std::string alpha = alphabet.empty() ? derive_alphabet(pairs) : alphabet;
-  if (!held.empty()) check_alphabet(held, alpha, heldout);
-
-  const auto t0 = std::chrono::steady_clock::now();
-  hashmlp_result r = train_hashmlp(pairs, opts);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  hashmlp_tables& m = r.model;
-  const std::string command = fmt::format(
-      "tinylm-gen train hashmlp --corpus {}{} --seed {} --epochs {} --hidden {} --context {} --val-every {} "
-      "--batch {} --lr {} --lr-schedule {} --lr-floor {} --hard-fraction {} --dropout {} --typo {} "
-      "--weight-decay {} --label-smoothing {}{} -o {} --name {} --namespace {}",
-      base_name(corpus), heldout.empty() ? "" : " --heldout " + base_name(heldout), opts.seed, opts.epochs, hidden,
-      opts.context, opts.val_every, opts.batch, opts.learning_rate, opts.lr_schedule, opts.lr_floor,
-      opts.hard_fraction, opts.dropout, opts.typo, opts.weight_decay, opts.label_smoothing,
-      alphabet.empty() ? "" : " --alphabet '" + alphabet + "'", base_name(output), name, ns);
-  m.metadata["corpus"] = base_name(corpus);
-  m.metadata["train_lines"] = std::to_string(r.train_lines);
-  m.metadata["validation_lines"] = std::to_string(r.val_lines);
-  m.metadata["best_epoch"] = std::to_string(r.best_epoch);
-  m.metadata["validation_integer_accuracy"] = fmt::format("{:.4f}", r.best_val_int_acc);
-  double held_acc = -1;
-  if (!held.empty()) {
-    held_acc = integer_accuracy(m.view(), held, m.default_seed);
-    m.metadata["heldout"] = base_name(heldout);
-    m.metadata["heldout_integer_accuracy"] = fmt::format("{:.4f}", held_acc);
-  }
-  std::string csv = "epoch,train_loss,val_float_acc,val_int_acc\n";
-  for (const auto& e : r.log)
-    csv += fmt::format("{},{:.6f},{:.4f},{:.4f}\n", e.epoch, e.train_loss, e.val_float_acc, e.val_int_acc);
-
-  const std::string header_text = hashmlp_header(m, name, ns, command);
-  write_model_and_header(
-      output, [&](const std::string& path) { write_hashmlp_file(path, m); }, header_text);
-  write_text_file(output + ".loss.csv", csv);
-  plot_curve(output + ".loss.csv", output + ".loss.png");
-  fmt::print(stderr,
-             "tinylm-gen: trained in {:.1f} s on {} lines ({} examples); best epoch {}: validation integer "
-             "accuracy {:.1f}% ({} lines)\n",
-             seconds, r.train_lines, r.examples, r.best_epoch, 100 * r.best_val_int_acc, r.validation.size());
-  if (held_acc >= 0)
-    fmt::print(stderr, "tinylm-gen: held-out integer accuracy {:.1f}% ({} lines of {})\n", 100 * held_acc,
-               held.size(), base_name(heldout));
-  fmt::print(stderr, "tinylm-gen: wrote {0}.safetensors, {0}.hpp, {0}.loss.csv\n", output);
+command add_train_command(CLI::App& app) {
+  auto* train = app.add_subcommand("train", "Train a model");
+  train->require_subcommand(1);
+  auto families = std::make_shared<std::vector<command>>();
+  families->push_back(add_train_hashmlp_command(*train));
+  return {train, [families] {
+            for (const command& f : *families)
+              if (f.parsed()) f.run();
+          }};
 }
 
 }  // namespace tinylm::gen

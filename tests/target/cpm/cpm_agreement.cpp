@@ -1,5 +1,5 @@
 // tinylm_targetz80: runs the CP/M chat program of `tinylm-gen emit --target
-// cpm` (codegen/src/emit_cpm.hpp) in libz80ex and requires every reply, and
+// cpm` (codegen/src/targets/cpm/cpm.hpp) in libz80ex and requires every reply, and
 // with --debug-logits every logit of every step, to equal the C++ oracle
 // tinylm::hashmlp::generate / forward (argmax) byte for byte.
 //

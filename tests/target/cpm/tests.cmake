@@ -1,4 +1,4 @@
-# Target tests of the CP/M (Z80) code generator (codegen/src/emit_cpm.hpp),
+# Target tests of the CP/M (Z80) code generator (codegen/src/targets/cpm/cpm.hpp),
 # included from tests/CMakeLists.txt. Each runs tests/target/cpm/
 # cpm_agreement.cpp (tinylm_targetz80): emit the chat program from a
 # tinylm::hashmlp::model_view, assemble it with z80asm (and pasmo: the same

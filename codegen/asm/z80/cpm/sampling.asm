@@ -20,7 +20,7 @@ choose:
         inc hl
         ld d,(hl)
         ld (v_max),de
-; step 1: the top k (v_all = 1: every candidate is kept)
+; step 1: the top k (v_all = 1: every candidate is kept): sampling.hpp's top_k_mask
         ld a,1
         ld (v_all),a
         ld a,@TOPK@
@@ -65,7 +65,8 @@ smtkno:
         ld a,@TOPK@
         sub c
         ld (v_ties),a
-; step 2: the weights exp_table[min(255, round((max - s) * inv_temp / 4096))]
+; step 2: the weights exp_table[min(255, round((max - s) * inv_temp / 4096))]:
+; softmax.hpp's exp_weights
 smweights:
         ld hl,0
         ld (v_sum),hl
@@ -119,7 +120,8 @@ smstore:
         ld hl,v_cnt
         dec (hl)
         jr nz,smwl
-; step 3: r = (next() * S) >> 32: 24 shift-and-add steps into 56 bits
+; step 3: r = (next() * S) >> 32: 24 shift-and-add steps into 56 bits:
+; prng.hpp's xorshift32::below
         call xsnext
         ld hl,v_p7
         ld b,7
@@ -172,7 +174,8 @@ smmsh:
         dec hl
         rr (hl)
         djnz smml
-; step 4: the walk: the first c with r < w_c, else r -= w_c (r = v_p7 bytes 4..6)
+; step 4: the walk: the first c with r < w_c, else r -= w_c (r = v_p7 bytes 4..6):
+; sampling.hpp's sample_top_k
         ld hl,@WEIGHTS@
         ld c,0
         ld b,@OUTPUTS8@
@@ -202,7 +205,7 @@ smwkfound:
         pop hl
         ld a,c
         ret
-; keepq: NZ when the logit DE is a candidate (v_all, or above the threshold,
+; keepq (sampling.hpp's top_k_mask): NZ when the logit DE is a candidate (v_all, or above the threshold,
 ; or at it while ties last: the lower indices first)
 keepq:
         ld a,(v_all)
@@ -228,7 +231,7 @@ kqyes:
 kqno:
         xor a
         ret
-; cntge: C = how many logits are >= DE (offset binary: logit xor 8000h),
+; cntge (sampling.hpp's top_k_mask): C = how many logits are >= DE (offset binary: logit xor 8000h),
 ; saturating at 255
 cntge:
         ld hl,@LOGITS@
@@ -255,7 +258,7 @@ cgl:
 cgn:
         djnz cgl
         ret
-; mul16: DE:HL = BC * DE
+; mul16: DE:HL = BC * DE (for exp_weights' (max - s) * inv_temp)
 mul16:
         ld hl,0
         ld a,16
@@ -271,7 +274,8 @@ mulno:
         dec a
         jr nz,mull
         ret
-; kcalc: A = min(255, (DE:HL + 2048) >> 12)
+; kcalc: A = min(255, (DE:HL + 2048) >> 12): softmax.hpp's exp_weights index,
+; rounding half up as fixed_point.hpp's shift
 kcalc:
         ld a,d
         or a
