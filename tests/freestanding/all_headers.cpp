@@ -1,6 +1,8 @@
 // Every tinylm header, every kernel instantiated for run time, compiled with
 // -mgeneral-regs-only -fno-exceptions -fno-rtti (g++, x86-64): any floating
 // point, exception or RTTI use in the library is a compile error here.
+#include <tinylm/bpe.hpp>
+#include <tinylm/dot_int8.hpp>
 #include <tinylm/exp_table.hpp>
 #include <tinylm/fixed_point.hpp>
 #include <tinylm/fixed_string.hpp>
@@ -16,10 +18,12 @@
 #include <tinylm/rmsnorm.hpp>
 #include <tinylm/sampling.hpp>
 #include <tinylm/softmax.hpp>
+#include <tinylm/transformer.hpp>
 #include <tinylm/trigram_hash.hpp>
 #include <tinylm/zoo/sayings.hpp>
 
 #include "../support/tiny_hashmlp.hpp"
+#include "../support/tiny_transformer.hpp"
 
 int tinylm_float_free_check(const char* text, unsigned n, unsigned seed, std::int16_t* io) {
   auto reply = tinylm::reply<tinylm::zoo::sayings>(std::string_view(text, n), seed);
@@ -42,6 +46,9 @@ int tinylm_float_free_check(const char* text, unsigned n, unsigned seed, std::in
   tinylm::relu_u8(logits, 4);
   auto mlp_reply = tinylm::hashmlp::generate<tiny_mlp, 32>(std::string_view(text, n), seed, 32, 16384, 2);
   auto mlp_default = tinylm::reply<tiny_mlp>(std::string_view(text, n));
-  return static_cast<int>(reply.size() + mlp_reply.size() + mlp_default.size() + logits[0] + tinylm::argmax(io, 4) + tinylm::sample_top_k(io, 4, 256, 2, rng) +
+  auto tf_reply = tinylm::transformer::generate<tinylm_test::tiny_transformer, 32>(std::string_view(text, n), seed, 32,
+                                                                                 300, 3);
+  auto tf_default = tinylm::reply<tinylm_test::tiny_transformer>(std::string_view(text, n));
+  return static_cast<int>(reply.size() + mlp_reply.size() + mlp_default.size() + tf_reply.size() + tf_default.size() + logits[0] + tinylm::argmax(io, 4) + tinylm::sample_top_k(io, 4, 256, 2, rng) +
                           tinylm::isqrt32(seed) + weights[0] + buckets[0] + y[0]);
 }

@@ -1,0 +1,49 @@
+// tinylm/dot_int8.hpp - dot products and matrix-vector products of int8
+// weights and int8 activations (the transformer's matmuls and attention).
+//
+// Contract
+//   dot_int8(a, b, n)  = sum_{j < n} a[j] * b[j]        (int32, exact)
+//   matvec_int8_int8(W, x, y, rows, cols, shift, lo, hi):
+//     y[i] = clamp(requantize(dot_int8(W + i*cols, x, cols), shift), lo, hi)
+//     W int8 row-major rows x cols, x int8 cols entries, y int8 rows entries
+//     (y must not alias x); lo/hi the output range (-128/127, or 0/127 for a
+//     ReLU).
+//   requantize(acc, s): rounding_shift_right(acc, s) for s >= 0 (THE rounding
+//     rule of fixed_point.hpp, round half up), saturating_shift_left(acc, -s)
+//     for s < 0; -31 <= s <= 31.
+// Overflow: one product is at most 2^14 in magnitude (-128 * -128), so the
+//   sum is exact in int32 for n <= 131071 and, what the 8-bit targets use, in
+//   a 24-bit accumulator for n <= 511 (511 * 2^14 < 2^23).
+// Cost on an 8-bit target: n signed 8x8 -> 16-bit products (quarter-square
+//   tables: two lookups and a subtract each) added into 24 bits; per row one
+//   rounding shift and a clamp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "fixed_point.hpp"
+
+namespace tinylm {
+
+constexpr std::int32_t dot_int8(const std::int8_t* a, const std::int8_t* b, std::size_t n) noexcept {
+  std::int32_t acc = 0;
+  for (std::size_t j = 0; j < n; ++j) acc += static_cast<std::int32_t>(a[j]) * static_cast<std::int32_t>(b[j]);
+  return acc;
+}
+
+// rounding_shift_right for s >= 0, a saturating left shift for s < 0.
+constexpr std::int32_t requantize(std::int32_t acc, int s) noexcept {
+  return s >= 0 ? rounding_shift_right(acc, s) : saturating_shift_left(acc, -s);
+}
+
+constexpr std::int8_t clamp_i8(std::int32_t v, std::int32_t lo, std::int32_t hi) noexcept {
+  return static_cast<std::int8_t>(v < lo ? lo : (v > hi ? hi : v));
+}
+
+constexpr void matvec_int8_int8(const std::int8_t* W, const std::int8_t* x, std::int8_t* y, std::size_t rows,
+                                std::size_t cols, int shift, std::int32_t lo = -128, std::int32_t hi = 127) noexcept {
+  for (std::size_t i = 0; i < rows; ++i) y[i] = clamp_i8(requantize(dot_int8(W + i * cols, x, cols), shift), lo, hi);
+}
+
+}  // namespace tinylm

@@ -1,0 +1,423 @@
+// tinylm/transformer.hpp - the transformer model family (the Soul Player
+// class: a decoder-only, pre-norm transformer with int8 weights, C64).
+//
+// Shapes (constexpr in a model type, checked by validate_shape): vocabulary
+// V = the tokenizer's (bpe.hpp, at most 256: a token is a byte), d_model d,
+// heads H (head size hd = d / H), layers L, FFN width F, context T.
+//
+// Numbers. Every tensor is fixed point with a power-of-two scale: an int8
+// weight w with fraction f stands for w / 2^f, the residual stream is int16
+// Q8.8 (x / 256), and every matmul input is int8 with its own fraction. The
+// fractions are the model's `fracs` (int8, may be negative):
+//   global  tok, pos (the embeddings), af (the final norm's output), head
+//           (the output projection; the token embedding when tied)
+//   layer l a1 (norm 1 output), wq, wk, wv (weights), q, k, v (outputs),
+//           wo, a2 (norm 2 output), w1, u (FFN hidden), w2
+// Every requantization is requantize(acc, s) of dot_int8.hpp (round half
+// up; a negative s is a saturating left shift), s = (input fractions) -
+// (output fraction), then a saturation (sat8, sat16) or a clamp.
+//
+// One token t at position p (0 <= p < T), llama2.c's order:
+//   x      = sat16(requantize(tok[t], tok - 8) + requantize(pos[p], pos - 8))
+//   for each layer l:
+//     h    = rmsnorm(x, norm1_l)                      (rmsnorm.hpp, Q8.8)
+//     a    = sat8(requantize(h, 8 - a1))
+//     q    = matvec_int8_int8(Wq, a, shift wq + a1 - q)     (and k, v alike)
+//     K[l][p] = k, V[l][p] = v                        (the KV cache, int8)
+//     per head h (its hd columns):
+//       s_j   = sat16(requantize(dot(q_h, K[l][j]_h), q + k + att_shift - 8)),
+//               j = 0 .. p, the scores in Q8.8; att_shift = (ceil(log2 hd)
+//               + 1) / 2: hd 4 -> 1, 8 -> 2, 16 -> 2 (the scale 2^-att_shift
+//               stands for 1/sqrt(hd); the float trainer uses it exactly)
+//       w_j   = exp_weights(s, p + 1, 256)            (softmax.hpp, Q0.15;
+//               S = sum w_j, 32768 <= S)
+//       R     = floor(2^32 / S)                       (one division per head)
+//       o_h,i = sat8(rounding_shift_right64(R * sum_j w_j V[l][j]_h,i, 32))
+//               (the weighted mean of the values, fraction v)
+//     x    = sat16(x + requantize(Wo o, wo + v - 8))   (row by row)
+//     h    = rmsnorm(x, norm2_l);  a = sat8(requantize(h, 8 - a2))
+//     u    = matvec_int8_int8(W1, a, shift w1 + a2 - u, clamp 0 .. 127)  (ReLU)
+//     x    = sat16(x + requantize(W2 u, w2 + u - 8))
+//   h      = rmsnorm(x, final_norm);  a = sat8(requantize(h, 8 - af))
+//   logit_v = sat16(requantize(dot(head_v, a), head + af - 8))    (Q8.8)
+//
+// Overflow: the dot products are exact (dot_int8.hpp; fan-in at most 1024);
+//   sum_j w_j v_j is at most 2^15 * 2^7 * T < 2^31; R * that < 2^48.
+//
+// Sequences (tokenizer: bpe.hpp). Every sequence starts with END (as
+// "begin"). A chat model reads END, the prompt's tokens, SEP, and writes the
+// reply; a text model reads END and the prompt and writes its continuation.
+// The prompt is cut to its last T - 1 - (chat ? 1 : 0) - min_reply tokens
+// so that a reply of min_reply tokens has room. Generation stops at END (or
+// SEP), when the context is full (T positions: no sliding window, which
+// would shift the learned positions), or at max_length bytes. The next
+// token is argmax (ties: the lowest id) when inv_temp_q8 == 0, else
+// sample_top_k (sampling.hpp) with one draw of xorshift32(seed) per step.
+//
+// Cost per token at position p: 4 d^2 + 2 d F (+ V d for the head)
+// multiply-accumulates plus 2 (p + 1) d for attention; the weights stream
+// once, the KV cache grows by 2 d bytes per layer. RAM: workspace<...>.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "bpe.hpp"
+#include "dot_int8.hpp"
+#include "fixed_point.hpp"
+#include "fixed_string.hpp"
+#include "prng.hpp"
+#include "rmsnorm.hpp"
+#include "sampling.hpp"
+#include "softmax.hpp"
+
+namespace tinylm::transformer {
+
+inline constexpr std::size_t max_d = 256;
+inline constexpr std::size_t max_heads = 16;
+inline constexpr std::size_t max_layers = 8;
+inline constexpr std::size_t max_ffn = 1024;
+inline constexpr std::size_t max_context = 256;
+
+// The fractions (see the contract): global first, then per layer.
+enum global_frac : std::size_t { frac_tok, frac_pos, frac_af, frac_head, global_fracs };
+enum layer_frac : std::size_t {
+  frac_a1, frac_wq, frac_wk, frac_wv, frac_q, frac_k, frac_v, frac_wo, frac_a2, frac_w1, frac_u, frac_w2, layer_fracs
+};
+
+// A non-owning view of a model (generated headers, model files, the trainer).
+// Weights, laid end to end: tok V x d, pos T x d, per layer Wq, Wk, Wv, Wo
+// (d x d), W1 (F x d), W2 (d x F), then head V x d unless tied; all
+// row-major, a row per output. Gains (Q8.8): per layer norm1, norm2 (d each),
+// then the final norm (d).
+struct model_view {
+  bpe::tokenizer_view tokenizer;
+  std::size_t vocab = 0, d_model = 0, heads = 0, layers = 0, ffn = 0, context = 0;
+  std::size_t min_reply = 0;  // tokens kept free for the reply
+  bool tied = false;          // the head is the token embedding
+  bool chat = false;          // prompt, SEP, reply (else plain text)
+  const std::int8_t* weights = nullptr;
+  const std::int16_t* gains = nullptr;
+  const std::int8_t* fracs = nullptr;  // global_fracs + layers * layer_fracs
+
+  constexpr std::size_t head_size() const noexcept { return heads == 0 ? 0 : d_model / heads; }
+  constexpr std::size_t layer_weights() const noexcept { return 4 * d_model * d_model + 2 * d_model * ffn; }
+  constexpr std::size_t tok_offset() const noexcept { return 0; }
+  constexpr std::size_t pos_offset() const noexcept { return vocab * d_model; }
+  constexpr std::size_t layer_offset(std::size_t l) const noexcept {
+    return pos_offset() + context * d_model + l * layer_weights();
+  }
+  constexpr std::size_t head_offset() const noexcept { return tied ? tok_offset() : layer_offset(layers); }
+  constexpr std::size_t weight_count() const noexcept { return layer_offset(layers) + (tied ? 0 : vocab * d_model); }
+  constexpr std::size_t gain_count() const noexcept { return (2 * layers + 1) * d_model; }
+  constexpr std::size_t frac_count() const noexcept { return global_fracs + layers * layer_fracs; }
+  constexpr int global(global_frac f) const noexcept { return fracs[f]; }
+  constexpr int layer(std::size_t l, layer_frac f) const noexcept { return fracs[global_fracs + l * layer_fracs + f]; }
+  // The matrices of layer l.
+  constexpr const std::int8_t* wq(std::size_t l) const noexcept { return weights + layer_offset(l); }
+  constexpr const std::int8_t* wk(std::size_t l) const noexcept { return wq(l) + d_model * d_model; }
+  constexpr const std::int8_t* wv(std::size_t l) const noexcept { return wk(l) + d_model * d_model; }
+  constexpr const std::int8_t* wo(std::size_t l) const noexcept { return wv(l) + d_model * d_model; }
+  constexpr const std::int8_t* w1(std::size_t l) const noexcept { return wo(l) + d_model * d_model; }
+  constexpr const std::int8_t* w2(std::size_t l) const noexcept { return w1(l) + ffn * d_model; }
+  // The longest prompt kept (in tokens).
+  constexpr std::size_t prompt_room() const noexcept {
+    const std::size_t fixed = 1 + (chat ? 1 : 0) + min_reply;
+    return context > fixed ? context - fixed : 0;
+  }
+};
+
+// 2^-att_shift stands for 1/sqrt(hd): (ceil(log2 hd) + 1) / 2.
+constexpr int attention_shift(std::size_t hd) noexcept {
+  int c = 0;
+  while ((std::size_t{1} << c) < hd) ++c;
+  return (c + 1) / 2;
+}
+
+// Shapes and tables; nullptr when the model can run, else the first problem.
+// generate() and step() do nothing for a view that fails it.
+constexpr const char* validate_shape(const model_view& m) noexcept {
+  if (const char* e = bpe::validate(m.tokenizer)) return e;
+  if (m.vocab != m.tokenizer.vocab_size()) return "the vocabulary is not the tokenizer's";
+  if (m.d_model < 1 || m.d_model > max_d) return "d_model must be 1..256";
+  if (m.heads < 1 || m.heads > max_heads || m.d_model % m.heads != 0) return "heads must be 1..16 and divide d_model";
+  if (m.layers < 1 || m.layers > max_layers) return "layers must be 1..8";
+  if (m.ffn < 1 || m.ffn > max_ffn) return "ffn must be 1..1024";
+  if (m.context < 2 || m.context > max_context) return "context must be 2..256";
+  if (m.prompt_room() == 0 && m.chat) return "the context leaves no room for a prompt";
+  if (m.weights == nullptr || m.gains == nullptr || m.fracs == nullptr) return "missing table";
+  for (std::size_t i = 0; i < m.frac_count(); ++i)
+    if (m.fracs[i] < -8 || m.fracs[i] > 23) return "a fraction is outside -8..23";
+  return nullptr;
+}
+
+// Pointers to the run-time buffers of one model (see workspace).
+struct buffers {
+  std::int16_t* x;         // d: the residual stream
+  std::int16_t* h;         // d: a norm's output
+  std::int8_t* a;          // d: a matmul input
+  std::int8_t* q;          // d
+  std::int8_t* o;          // d: the attention output
+  std::int8_t* u;          // F: the FFN hidden layer
+  std::int16_t* scores;    // T
+  std::uint16_t* weights;  // T
+  std::int16_t* logits;    // V
+  std::int8_t* k_cache;    // L x T x d
+  std::int8_t* v_cache;    // L x T x d
+};
+
+// Every run-time buffer of a model of these shapes: plan<M>().workspace_bytes
+// is its sizeof, on the target it is compiled for.
+template <std::size_t V, std::size_t D, std::size_t L, std::size_t F, std::size_t T>
+struct workspace {
+  std::int16_t x[D] = {};
+  std::int16_t h[D] = {};
+  std::int16_t scores[T] = {};
+  std::uint16_t weights[T] = {};
+  std::int16_t logits[V] = {};
+  std::int8_t a[D] = {};
+  std::int8_t q[D] = {};
+  std::int8_t o[D] = {};
+  std::int8_t u[F] = {};
+  std::int8_t k_cache[L * T * D] = {};
+  std::int8_t v_cache[L * T * D] = {};
+
+  constexpr buffers refs() noexcept { return {x, h, a, q, o, u, scores, weights, logits, k_cache, v_cache}; }
+};
+
+namespace detail {
+
+constexpr std::int16_t sat16_add(std::int16_t x, std::int32_t delta) noexcept {
+  return saturate_i16(static_cast<std::int64_t>(x) + delta);
+}
+
+// a = sat8(requantize(rmsnorm(x, gain), 8 - frac))
+constexpr void norm_to_int8(const std::int16_t* x, const std::int16_t* gain, std::int16_t* h, std::int8_t* a,
+                            std::size_t d, int frac) noexcept {
+  rmsnorm(x, gain, h, d);
+  for (std::size_t i = 0; i < d; ++i) a[i] = saturate_i8(requantize(h[i], 8 - frac));
+}
+
+// x += requantize(W v, shift), row by row (W: d x n).
+constexpr void add_projection(const std::int8_t* W, const std::int8_t* v, std::int16_t* x, std::size_t d,
+                              std::size_t n, int shift) noexcept {
+  for (std::size_t i = 0; i < d; ++i) x[i] = sat16_add(x[i], requantize(dot_int8(W + i * n, v, n), shift));
+}
+
+}  // namespace detail
+
+// One token at position p (0 <= p < T): writes K, V at p for every layer and
+// the logits (V, Q8.8). Positions 0 .. p-1 must have been stepped before.
+constexpr void step(const model_view& m, const buffers& b, std::uint8_t token, std::size_t p) noexcept {
+  if (validate_shape(m) != nullptr || p >= m.context || token >= m.vocab) return;
+  const std::size_t d = m.d_model, hd = m.head_size(), T = m.context;
+  const std::int8_t* tok = m.weights + m.tok_offset() + token * d;
+  const std::int8_t* pos = m.weights + m.pos_offset() + p * d;
+  for (std::size_t i = 0; i < d; ++i)
+    b.x[i] = saturate_i16(static_cast<std::int64_t>(requantize(tok[i], m.global(frac_tok) - 8)) +
+                          requantize(pos[i], m.global(frac_pos) - 8));
+  const int att = attention_shift(hd);
+  for (std::size_t l = 0; l < m.layers; ++l) {
+    const auto f = [&](layer_frac x) { return m.layer(l, x); };
+    detail::norm_to_int8(b.x, m.gains + 2 * l * d, b.h, b.a, d, f(frac_a1));
+    std::int8_t* kp = b.k_cache + (l * T + p) * d;
+    std::int8_t* vp = b.v_cache + (l * T + p) * d;
+    matvec_int8_int8(m.wq(l), b.a, b.q, d, d, f(frac_wq) + f(frac_a1) - f(frac_q));
+    matvec_int8_int8(m.wk(l), b.a, kp, d, d, f(frac_wk) + f(frac_a1) - f(frac_k));
+    matvec_int8_int8(m.wv(l), b.a, vp, d, d, f(frac_wv) + f(frac_a1) - f(frac_v));
+    const int score_shift = f(frac_q) + f(frac_k) + att - 8;
+    for (std::size_t h = 0; h < m.heads; ++h) {
+      const std::size_t c0 = h * hd;
+      for (std::size_t j = 0; j <= p; ++j)
+        b.scores[j] = saturate_i16(requantize(dot_int8(b.q + c0, b.k_cache + (l * T + j) * d + c0, hd), score_shift));
+      const std::uint32_t S = exp_weights(b.scores, p + 1, 256, b.weights);
+      const std::uint64_t R = (std::uint64_t{1} << 32) / S;
+      for (std::size_t i = 0; i < hd; ++i) {
+        std::int32_t acc = 0;
+        for (std::size_t j = 0; j <= p; ++j)
+          acc += static_cast<std::int32_t>(b.weights[j]) * b.v_cache[(l * T + j) * d + c0 + i];
+        b.o[c0 + i] = saturate_i8(static_cast<std::int32_t>(
+            rounding_shift_right64(static_cast<std::int64_t>(R) * acc, 32)));
+      }
+    }
+    detail::add_projection(m.wo(l), b.o, b.x, d, d, f(frac_wo) + f(frac_v) - 8);
+    detail::norm_to_int8(b.x, m.gains + (2 * l + 1) * d, b.h, b.a, d, f(frac_a2));
+    matvec_int8_int8(m.w1(l), b.a, b.u, m.ffn, d, f(frac_w1) + f(frac_a2) - f(frac_u), 0, 127);
+    detail::add_projection(m.w2(l), b.u, b.x, d, m.ffn, f(frac_w2) + f(frac_u) - 8);
+  }
+  detail::norm_to_int8(b.x, m.gains + 2 * m.layers * d, b.h, b.a, d, m.global(frac_af));
+  const std::int8_t* head = m.weights + m.head_offset();
+  const int head_shift = m.global(frac_head) + m.global(frac_af) - 8;
+  for (std::size_t v = 0; v < m.vocab; ++v)
+    b.logits[v] = saturate_i16(requantize(dot_int8(head + v * d, b.a, d), head_shift));
+}
+
+// The tokens a sequence starts with: END, the prompt's last prompt_room()
+// tokens, and SEP for a chat model. Returns their number (<= T).
+constexpr std::size_t start_tokens(const model_view& m, std::string_view prompt, std::uint8_t* out) noexcept {
+  std::uint8_t tokens[bpe::max_text] = {};
+  std::size_t n = bpe::encode(m.tokenizer, prompt, tokens);
+  const std::size_t room = m.prompt_room();
+  const std::size_t first = n > room ? n - room : 0;
+  std::size_t k = 0;
+  out[k++] = bpe::end_token;
+  for (std::size_t i = first; i < n; ++i) out[k++] = tokens[i];
+  if (m.chat) out[k++] = bpe::sep_token;
+  return k;
+}
+
+template <std::size_t Capacity>
+constexpr fixed_string<Capacity> generate(const model_view& m, const buffers& b, std::string_view prompt,
+                                          std::uint32_t seed, std::size_t max_length = Capacity,
+                                          std::uint16_t inv_temp_q8 = 0, std::size_t top_k = 0) noexcept {
+  fixed_string<Capacity> out;
+  if (validate_shape(m) != nullptr) return out;
+  std::uint8_t start[max_context] = {};
+  const std::size_t n = start_tokens(m, prompt, start);
+  for (std::size_t p = 0; p < n; ++p) step(m, b, start[p], p);
+  xorshift32 rng(seed);
+  fixed_string<Capacity> next;
+  for (std::size_t p = n; out.size() < max_length && !out.full();) {
+    const std::size_t k = inv_temp_q8 == 0 ? argmax(b.logits, m.vocab)
+                                            : sample_top_k(b.logits, m.vocab, inv_temp_q8, top_k, rng);
+    if (k == bpe::end_token || k == bpe::sep_token) break;
+    next = fixed_string<Capacity>{};
+    bpe::append_token(m.tokenizer, static_cast<std::uint8_t>(k), next);
+    for (char c : next)
+      if (out.size() < max_length) out.push_back(c);
+    if (p == m.context) break;  // the context is full
+    step(m, b, static_cast<std::uint8_t>(k), p++);
+  }
+  return out;
+}
+
+// A generated model type: a tag type with static constexpr scalars and plain
+// arrays (see model_view for the layouts).
+template <class M>
+concept transformer_model = requires {
+  { M::vocab } -> std::convertible_to<std::size_t>;
+  { M::d_model } -> std::convertible_to<std::size_t>;
+  { M::heads } -> std::convertible_to<std::size_t>;
+  { M::layers } -> std::convertible_to<std::size_t>;
+  { M::ffn } -> std::convertible_to<std::size_t>;
+  { M::context } -> std::convertible_to<std::size_t>;
+  { M::min_reply } -> std::convertible_to<std::size_t>;
+  { M::tied } -> std::convertible_to<bool>;
+  { M::chat } -> std::convertible_to<bool>;
+  { M::normalise[0] } -> std::convertible_to<std::uint8_t>;
+  { M::base_bytes[0] } -> std::convertible_to<std::uint8_t>;
+  { M::base_count } -> std::convertible_to<std::size_t>;
+  { M::merges[0] } -> std::convertible_to<std::uint8_t>;
+  { M::merge_count } -> std::convertible_to<std::size_t>;
+  { M::weights[0] } -> std::convertible_to<std::int8_t>;
+  { M::gains[0] } -> std::convertible_to<std::int16_t>;
+  { M::fracs[0] } -> std::convertible_to<std::int8_t>;
+  { M::default_seed } -> std::convertible_to<std::uint32_t>;
+};
+
+template <transformer_model M>
+constexpr model_view view_of() noexcept {
+  model_view v;
+  v.tokenizer.normalise = M::normalise;
+  v.tokenizer.base_bytes = M::base_bytes;
+  v.tokenizer.base_count = M::base_count;
+  v.tokenizer.merges = M::merges;
+  v.tokenizer.merge_count = M::merge_count;
+  v.vocab = M::vocab;
+  v.d_model = M::d_model;
+  v.heads = M::heads;
+  v.layers = M::layers;
+  v.ffn = M::ffn;
+  v.context = M::context;
+  v.min_reply = M::min_reply;
+  v.tied = M::tied;
+  v.chat = M::chat;
+  v.weights = M::weights;
+  v.gains = M::gains;
+  v.fracs = M::fracs;
+  return v;
+}
+
+template <transformer_model M>
+using workspace_of = workspace<M::vocab, M::d_model, M::layers, M::ffn, M::context>;
+
+template <transformer_model M, std::size_t Capacity = 128>
+constexpr fixed_string<Capacity> generate(std::string_view prompt, std::uint32_t seed = M::default_seed,
+                                          std::size_t max_length = Capacity, std::uint16_t inv_temp_q8 = 0,
+                                          std::size_t top_k = 0) noexcept {
+  static_assert(validate_shape(view_of<M>()) == nullptr, "the model's shapes or tables are invalid");
+  workspace_of<M> ws;
+  return generate<Capacity>(view_of<M>(), ws.refs(), prompt, seed, max_length, inv_temp_q8, top_k);
+}
+
+// ---- the static memory plan -------------------------------------------------------
+// A token is a fixed list of stages (embedding; per layer norm 1, QKV,
+// attention, output projection, norm 2, FFN up, FFN down; final norm and
+// head): the list that plan(), a staged runner and the 8-bit memory maps
+// share. Weight bytes are int8 (one byte each) plus 2 bytes per gain.
+enum class stage_kind : std::uint8_t { embedding, norm1, qkv, attention, out_proj, norm2, ffn_up, ffn_down, final_norm, head };
+
+struct stage {
+  stage_kind kind{};
+  std::size_t layer = 0;
+  std::size_t weight_bytes = 0;      // read by this stage
+  std::size_t macs = 0;              // multiply-accumulates at the last position (p = T - 1)
+};
+
+inline constexpr std::size_t max_stages = 2 + 7 * max_layers + 1;
+
+struct memory_plan {
+  stage stages[max_stages] = {};
+  std::size_t stage_count = 0;
+  std::size_t weight_bytes = 0;       // int8 weights + 2 bytes per gain + the fractions
+  std::size_t largest_stage_bytes = 0;  // the stage buffer of a staged runner
+  std::size_t kv_cache_bytes = 0;     // 2 L T d
+  std::size_t activation_bytes = 0;   // the workspace without the KV cache: x, h, scores, weights, logits, a, q, o, u
+  std::size_t workspace_bytes = 0;    // activations + KV cache (sizeof workspace on a 32-bit MCU: see plan<M>())
+  std::size_t peak_ram = 0;           // workspace + the token buffer (T bytes)
+  std::size_t macs_first = 0;         // multiply-accumulates for the token at position 0
+  std::size_t macs_last = 0;          // ... at position T - 1
+};
+
+constexpr memory_plan plan(const model_view& m) noexcept {
+  memory_plan p;
+  const std::size_t d = m.d_model, F = m.ffn, T = m.context, V = m.vocab;
+  const auto add = [&](stage_kind k, std::size_t l, std::size_t bytes, std::size_t macs) {
+    p.stages[p.stage_count++] = {k, l, bytes, macs};
+    p.largest_stage_bytes = bytes > p.largest_stage_bytes ? bytes : p.largest_stage_bytes;
+  };
+  add(stage_kind::embedding, 0, 2 * d, 0);  // one row of each embedding
+  for (std::size_t l = 0; l < m.layers && l < max_layers; ++l) {
+    add(stage_kind::norm1, l, 2 * d, d);
+    add(stage_kind::qkv, l, 3 * d * d, 3 * d * d);
+    add(stage_kind::attention, l, 0, 2 * T * d);
+    add(stage_kind::out_proj, l, d * d, d * d);
+    add(stage_kind::norm2, l, 2 * d, d);
+    add(stage_kind::ffn_up, l, F * d, F * d);
+    add(stage_kind::ffn_down, l, d * F, d * F);
+  }
+  add(stage_kind::final_norm, 0, 2 * d, d);
+  add(stage_kind::head, 0, V * d, V * d);
+  p.weight_bytes = m.weight_count() + 2 * m.gain_count() + m.frac_count();
+  p.kv_cache_bytes = 2 * m.layers * T * d;
+  p.activation_bytes = 2 * d + 2 * d + 2 * T + 2 * T + 2 * V + d + d + d + F;
+  p.workspace_bytes = p.activation_bytes + p.kv_cache_bytes;
+  p.peak_ram = p.workspace_bytes + T;
+  for (std::size_t i = 0; i < p.stage_count; ++i) p.macs_last += p.stages[i].macs;
+  p.macs_first = p.macs_last - 2 * (T - 1) * d * m.layers;
+  return p;
+}
+
+// The plan of a model type; its workspace figure is sizeof(workspace_of<M>)
+// on the machine it is compiled for (the same as plan(view) but for padding).
+template <transformer_model M>
+constexpr memory_plan plan() noexcept {
+  memory_plan p = plan(view_of<M>());
+  p.workspace_bytes = sizeof(workspace_of<M>);
+  p.peak_ram = p.workspace_bytes + M::context;
+  return p;
+}
+
+}  // namespace tinylm::transformer
