@@ -8,7 +8,8 @@
 //   header    cli/header.cpp    the C++ header of a model file
 //   emit      cli/emit.cpp      a model file -> an 8-bit target's program
 //   train     cli/train.cpp     the trainers, one file per family:
-//             cli/train_hashmlp.cpp  chat corpus -> hash-MLP -> model file + header
+//             cli/train_hashmlp.cpp      chat corpus -> hash-MLP -> model file + header
+//             cli/train_transformer.cpp  chat or text corpus -> transformer -> files
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -31,5 +32,6 @@ command add_train_command(CLI::App& app);
 
 // A family's trainer, a subcommand of `train`.
 command add_train_hashmlp_command(CLI::App& train);
+command add_train_transformer_command(CLI::App& train);
 
 }  // namespace tinylm::gen

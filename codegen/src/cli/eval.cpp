@@ -5,9 +5,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "common/error.hpp"
 #include "corpus/corpus.hpp"
 #include "families/ngram/builder.hpp"
 #include "formats/ngram_file.hpp"
+#include "formats/safetensors.hpp"
+#include "formats/transformer_file.hpp"
+#include "families/transformer/trainer.hpp"
 
 namespace tinylm::gen {
 
@@ -18,7 +22,19 @@ struct eval_args {
 };
 
 void run_eval(const eval_args& a) {
-  require_family(a.model_path, ngram_format, "eval measures bits per character of n-gram models");
+  if (model_file_format(a.model_path) == transformer_format) {
+    const transformer_tables model = read_transformer_file(a.model_path);
+    if (model.shape.chat)
+      throw error(fmt::format("'{}' is a chat transformer: eval measures text models (bits per byte)", a.model_path));
+    const corpus text = read_corpus(a.text_path, parse_records(a.records_text), 0, "text");
+    std::vector<std::string> lines;
+    std::size_t bytes = 0;
+    for (const auto& item : text.items) lines.emplace_back(item.begin(), item.end()), bytes += item.size() + 1;
+    fmt::print("{:.4f} bits per character over {} characters ({} bytes of weights)\n",
+               transformer_bits_per_byte(model, lines), bytes, tinylm::transformer::plan(model.view()).weight_bytes);
+    return;
+  }
+  require_family(a.model_path, ngram_format, "eval measures bits per character of n-gram and text transformer models");
   const ngram_tables model = read_model_file(a.model_path);
   const corpus text = read_corpus(a.text_path, parse_records(a.records_text), model.end_byte, "text");
   const eval_result r = evaluate(model.view(), text);

@@ -6,6 +6,7 @@
 #include "formats/hashmlp_file.hpp"
 #include "formats/ngram_file.hpp"
 #include "formats/safetensors.hpp"
+#include "formats/transformer_file.hpp"
 
 namespace tinylm::gen {
 
@@ -25,7 +26,17 @@ void print_bytes(const auto& out) {
 }
 
 void run_generate(const generate_args& a) {
-  if (model_file_format(a.model_path) == hashmlp_format) {
+  const std::string format = model_file_format(a.model_path);
+  if (format == transformer_format) {
+    // A transformer: argmax unless --inv-temp is given.
+    const transformer_tables model = read_transformer_file(a.model_path);
+    const std::uint32_t s = a.seed < 0 ? model.default_seed : static_cast<std::uint32_t>(a.seed);
+    transformer_workspace ws(model.view());
+    print_bytes(tinylm::transformer::generate<4096>(model.view(), ws.refs(), a.prompt, s, a.max_length,
+                                                    static_cast<std::uint16_t>(a.inv_temp), a.top_k));
+    return;
+  }
+  if (format == hashmlp_format) {
     // A hash-MLP model: its decoding defaults (argmax) unless --inv-temp is given.
     const hashmlp_tables model = read_hashmlp_file(a.model_path);
     const std::uint32_t s = a.seed < 0 ? model.default_seed : static_cast<std::uint32_t>(a.seed);
@@ -50,10 +61,10 @@ command add_generate_command(CLI::App& app) {
       ->default_val(128)
       ->check(CLI::Range(1, 4096));
   c->add_option("--inv-temp", a->inv_temp,
-                "Hash-MLP models: 256 / temperature in Q8 (0: argmax, the default; 256: temperature 1)")
+                "Hash-MLP and transformer models: 256 / temperature in Q8 (0: argmax, the default; 256: temperature 1)")
       ->default_val(0)
       ->check(CLI::Range(0, 65535));
-  c->add_option("--top-k", a->top_k, "Hash-MLP models with --inv-temp: sample among the k best (0: all)")
+  c->add_option("--top-k", a->top_k, "Hash-MLP and transformer models with --inv-temp: sample among the k best (0: all)")
       ->default_val(0)
       ->check(CLI::Range(0, 256));
   return {c, [a] { run_generate(*a); }};

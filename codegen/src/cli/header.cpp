@@ -12,6 +12,7 @@
 #include "formats/hashmlp_file.hpp"
 #include "formats/ngram_file.hpp"
 #include "formats/safetensors.hpp"
+#include "formats/transformer_file.hpp"
 
 namespace tinylm::gen {
 
@@ -27,7 +28,10 @@ void run_header(header_args& a) {
     throw error(fmt::format("model name '{}' is not a C++ identifier (set --name)", a.name));
   const std::string command = fmt::format("tinylm-gen header --model {} -o {} --name {} --namespace {}",
                                           base_name(a.model_path), base_name(a.output), a.name, a.ns);
-  if (model_file_format(a.model_path) == hashmlp_format)
+  const std::string format = model_file_format(a.model_path);
+  if (format == transformer_format)
+    write_text_file(a.output, transformer_header(read_transformer_file(a.model_path), a.name, a.ns, command));
+  else if (format == hashmlp_format)
     write_text_file(a.output, hashmlp_header(read_hashmlp_file(a.model_path), a.name, a.ns, command));
   else
     write_text_file(a.output, ngram_header(read_model_file(a.model_path), a.name, a.ns, command));

@@ -4,12 +4,15 @@
 
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "common/error.hpp"
 #include "formats/hashmlp_file.hpp"
 #include "formats/ngram_file.hpp"
 #include "formats/safetensors.hpp"
+#include "formats/transformer_file.hpp"
 
 namespace tinylm::gen {
 
@@ -39,9 +42,10 @@ std::string base_name(const std::string& path) { return std::filesystem::path(pa
 
 void require_family(const std::string& path, const char* format, const char* why) {
   const std::string found = model_file_format(path);
-  const bool known = found == ngram_format || found == hashmlp_format;
+  const bool known = found == ngram_format || found == hashmlp_format || found == transformer_format;
   if (known && found != format)
-    throw error(fmt::format("'{}' is {} model file: {}", path, found == hashmlp_format ? "a hash-MLP" : "an n-gram",
+    throw error(fmt::format("'{}' is {} model file: {}", path,
+                            found == hashmlp_format ? "a hash-MLP" : (found == ngram_format ? "an n-gram" : "a transformer"),
                             why));
 }
 
@@ -57,6 +61,37 @@ std::vector<std::string> split_empty_assignments(int argc, char** argv) {
     }
   }
   return args;
+}
+
+void plot_curve(const std::string& csv, const std::string& png, const std::string& y2_label, bool unit_y2,
+                const std::string& series) {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
+    fmt::print(stderr, "tinylm-gen: warning: gnuplot not found, skipping the plot {} (apt-get install gnuplot-nox)\n",
+               png);
+    return;
+  }
+  const std::string script = png + ".gp";
+  {
+    std::FILE* f = std::fopen(script.c_str(), "wb");
+    if (f == nullptr) throw error(fmt::format("cannot write '{}'", script));
+    fmt::print(f,
+               "set terminal pngcairo size 800,500 noenhanced\n"
+               "set output '{}'\n"
+               "set datafile separator ','\n"
+               "set key top left\nset xlabel 'epoch'\nset ylabel 'train loss'\nset y2label '{}'\n"
+               "{}set ytics nomirror\nset y2tics\n"
+               "plot '{}' {}\n",
+               png, y2_label, unit_y2 ? "set y2range [0:1]\n" : "", csv, series);
+    std::fclose(f);
+  }
+  std::string cmd = fmt::format("gnuplot '{}' 2>/dev/null", script);
+  if (std::system(cmd.c_str()) != 0) {
+    // pngcairo may be missing: the plain png terminal.
+    std::string alt = fmt::format("sed -i 's/pngcairo/png/' '{}' && gnuplot '{}'", script, script);
+    if (std::system(alt.c_str()) != 0) fmt::print(stderr, "tinylm-gen: warning: gnuplot failed, no plot {}\n", png);
+  }
+  std::error_code ignore;
+  std::filesystem::remove(script, ignore);
 }
 
 }  // namespace tinylm::gen

@@ -28,4 +28,10 @@ void require_family(const std::string& path, const char* format, const char* why
 // the next argument as its value.
 std::vector<std::string> split_empty_assignments(int argc, char** argv);
 
+// The training curve as a PNG through gnuplot (a warning, no plot, without
+// it): `series` is gnuplot's plot arguments after the file name; the second
+// axis is labelled y2_label (range 0..1 when unit_y2).
+void plot_curve(const std::string& csv, const std::string& png, const std::string& y2_label, bool unit_y2,
+                const std::string& series);
+
 }  // namespace tinylm::gen

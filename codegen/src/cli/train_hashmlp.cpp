@@ -45,39 +45,6 @@ std::vector<std::size_t> parse_hidden(const std::string& text) {
   return v;
 }
 
-// The training curve as a PNG via gnuplot (skipped with a warning without it).
-void plot_curve(const std::string& csv, const std::string& png) {
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
-    fmt::print(stderr, "tinylm-gen: warning: gnuplot not found, skipping the plot {} (apt-get install gnuplot-nox)\n",
-               png);
-    return;
-  }
-  const std::string script = png + ".gp";
-  {
-    std::FILE* f = std::fopen(script.c_str(), "wb");
-    if (f == nullptr) throw error(fmt::format("cannot write '{}'", script));
-    fmt::print(f,
-               "set terminal pngcairo size 800,500 noenhanced\n"
-               "set output '{}'\n"
-               "set datafile separator ','\n"
-               "set key top left\nset xlabel 'epoch'\nset ylabel 'train loss'\nset y2label 'accuracy'\n"
-               "set y2range [0:1]\nset ytics nomirror\nset y2tics\n"
-               "plot '{}' every ::1 using 1:2 with lines title 'train loss', "
-               "'' every ::1 using 1:3 axes x1y2 with lines title 'val float acc', "
-               "'' every ::1 using 1:4 axes x1y2 with lines title 'val integer acc'\n",
-               png, csv);
-    std::fclose(f);
-  }
-  std::string cmd = fmt::format("gnuplot '{}' 2>/dev/null", script);
-  if (std::system(cmd.c_str()) != 0) {
-    // pngcairo may be missing: the plain png terminal.
-    std::string alt = fmt::format("sed -i 's/pngcairo/png/' '{}' && gnuplot '{}'", script, script);
-    if (std::system(alt.c_str()) != 0) fmt::print(stderr, "tinylm-gen: warning: gnuplot failed, no plot {}\n", png);
-  }
-  std::error_code ignore;
-  std::filesystem::remove(script, ignore);
-}
-
 void train_hashmlp_args::run() {
   if (name.empty()) name = base_name(output);
   if (!is_identifier(name)) throw error(fmt::format("model name '{}' is not a C++ identifier (set --name)", name));
@@ -121,7 +88,10 @@ void train_hashmlp_args::run() {
   write_model_and_header(
       output, [&](const std::string& path) { write_hashmlp_file(path, m); }, header_text);
   write_text_file(output + ".loss.csv", csv);
-  plot_curve(output + ".loss.csv", output + ".loss.png");
+  plot_curve(output + ".loss.csv", output + ".loss.png", "accuracy", true,
+             "every ::1 using 1:2 with lines title 'train loss', "
+             "'' every ::1 using 1:3 axes x1y2 with lines title 'val float acc', "
+             "'' every ::1 using 1:4 axes x1y2 with lines title 'val integer acc'");
   fmt::print(stderr,
              "tinylm-gen: trained in {:.1f} s on {} lines ({} examples); best epoch {}: validation integer "
              "accuracy {:.1f}% ({} lines)\n",

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "families/hashmlp/trainer.hpp"
+#include "families/transformer/model.hpp"
 #include "families/ngram/builder.hpp"
 
 namespace tinylm::gen {
@@ -27,6 +28,10 @@ std::string metadata_comment(const std::map<std::string, std::string>& metadata,
 // A tag type satisfying tinylm::hashmlp::hashmlp_model.
 std::string hashmlp_header(const hashmlp_tables& model, const std::string& name, const std::string& ns,
                            const std::string& command);
+
+// A tag type satisfying tinylm::transformer::transformer_model.
+std::string transformer_header(const transformer_tables& model, const std::string& name, const std::string& ns,
+                               const std::string& command);
 
 bool is_identifier(const std::string& s);
 

@@ -13,10 +13,17 @@ namespace tinylm::gen {
 
 using json = nlohmann::json;
 
-void safetensors_writer::add_u8(const char* name, const std::uint8_t* bytes, std::size_t count) {
+void safetensors_writer::add_u8(const char* name, const std::uint8_t* bytes, std::size_t count, const char* dtype) {
   const std::size_t begin = data_.size();
   data_.append(reinterpret_cast<const char*>(bytes), count);
-  header_[name] = {{"dtype", "U8"}, {"shape", {count}}, {"data_offsets", {begin, data_.size()}}};
+  header_[name] = {{"dtype", dtype}, {"shape", {count}}, {"data_offsets", {begin, data_.size()}}};
+}
+
+void safetensors_writer::add_i16(const char* name, const std::vector<std::int16_t>& values) {
+  const std::size_t begin = data_.size();
+  for (std::int16_t v : values)
+    for (int i = 0; i < 2; ++i) data_.push_back(static_cast<char>(static_cast<std::uint16_t>(v) >> (8 * i)));
+  header_[name] = {{"dtype", "I16"}, {"shape", {values.size()}}, {"data_offsets", {begin, data_.size()}}};
 }
 
 void safetensors_writer::add_u32(const char* name, const std::vector<std::uint32_t>& values, const char* dtype) {
@@ -118,7 +125,8 @@ std::vector<std::uint8_t> safetensors_reader::tensor(const char* name, const cha
   } catch (const json::exception&) {
     throw corrupt(fmt::format("tensor '{}' has a malformed entry {}", name, t.dump()));
   }
-  const std::size_t width = std::string_view(dtype) == "U8" ? 1 : 4;
+  const std::string_view type(dtype);
+  const std::size_t width = type == "U8" || type == "I8" ? 1 : (type == "I16" ? 2 : 4);
   if (count != any_count && shape0 != count)
     throw corrupt(fmt::format("tensor '{}' has {} elements, the other tables need {}", name, shape0, count));
   if (shape0 > data_size() || begin > end || end > data_size() || end - begin != shape0 * width)

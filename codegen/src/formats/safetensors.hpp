@@ -20,7 +20,10 @@ namespace tinylm::gen {
 
 class safetensors_writer {
  public:
-  void add_u8(const char* name, const std::uint8_t* bytes, std::size_t count);
+  // Bytes; dtype "U8" or "I8" (two's complement).
+  void add_u8(const char* name, const std::uint8_t* bytes, std::size_t count, const char* dtype = "U8");
+  // 16-bit values, stored little-endian, dtype "I16".
+  void add_i16(const char* name, const std::vector<std::int16_t>& values);
   // 32-bit values, stored little-endian; dtype "U32" or "I32" (two's complement).
   void add_u32(const char* name, const std::vector<std::uint32_t>& values, const char* dtype = "U32");
   void set_metadata(const std::string& key, const std::string& value) { metadata_[key] = value; }
@@ -46,8 +49,8 @@ class safetensors_reader {
   void require_format(const char* format, int version) const;
   // A metadata value that must be a whole number in [lo, hi].
   long meta_int(const char* key, long lo, long hi) const;
-  // The bytes of a 1-D tensor after checking its dtype ("U8", "U32" or
-  // "I32"), its element count (unless any_count) and its byte range.
+  // The bytes of a 1-D tensor after checking its dtype ("U8", "I8", "I16",
+  // "U32" or "I32"), its element count (unless any_count) and its byte range.
   std::vector<std::uint8_t> tensor(const char* name, const char* dtype, std::size_t count = any_count) const;
   std::size_t data_size() const { return file_.size() - data_begin_; }
 

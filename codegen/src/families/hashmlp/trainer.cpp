@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "common/error.hpp"
+#include "corpus/augment.hpp"
 
 namespace tinylm::gen {
 
@@ -266,27 +267,6 @@ struct example {
   std::size_t target;
   std::size_t pair;  // index of its training line
 };
-
-// One random edit of a prompt (a synthetic typo): delete, double, swap with
-// the next byte, replace by a random letter, or insert a random letter.
-std::string add_typo(std::string s, rng64& r) {
-  if (s.empty()) return s;
-  const std::size_t i = r.below(s.size());
-  const auto letter = [&] { return static_cast<char>('a' + r.below(26)); };
-  switch (r.below(5)) {
-    case 0:
-      if (s.size() > 1) s.erase(i, 1);
-      break;
-    case 1: s.insert(i, 1, s[i]); break;
-    case 2:
-      if (i + 1 < s.size()) std::swap(s[i], s[i + 1]);
-      else if (i > 0) std::swap(s[i - 1], s[i]);
-      break;
-    case 3: s[i] = letter(); break;
-    default: s.insert(i, 1, letter()); break;
-  }
-  return s;
-}
 
 double float_accuracy(const float_mlp& net, const std::vector<std::vector<double>>& we, bool round_act,
                       const std::vector<chat_pair>& pairs, const std::string& alphabet, std::size_t C) {

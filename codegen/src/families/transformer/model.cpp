@@ -1,0 +1,43 @@
+#include "families/transformer/model.hpp"
+
+namespace tinylm::gen {
+
+tinylm::transformer::model_view transformer_tables::view() const {
+  tinylm::transformer::model_view v;
+  v.tokenizer = tokenizer.view();
+  v.vocab = vocab();
+  v.d_model = shape.d_model;
+  v.heads = shape.heads;
+  v.layers = shape.layers;
+  v.ffn = shape.ffn;
+  v.context = shape.context;
+  v.min_reply = shape.min_reply;
+  v.tied = shape.tied;
+  v.chat = shape.chat;
+  v.weights = weights.data();
+  v.gains = gains.data();
+  v.fracs = fracs.data();
+  return v;
+}
+
+transformer_workspace::transformer_workspace(const tinylm::transformer::model_view& v)
+    : x_(v.d_model), h_(v.d_model), scores_(v.context), logits_(v.vocab), weights_(v.context), a_(v.d_model),
+      q_(v.d_model), o_(v.d_model), u_(v.ffn), k_cache_(v.layers * v.context * v.d_model), v_cache_(k_cache_.size()) {}
+
+tinylm::transformer::buffers transformer_workspace::refs() {
+  return {x_.data(), h_.data(), a_.data(), q_.data(), o_.data(), u_.data(), scores_.data(), weights_.data(),
+          logits_.data(), k_cache_.data(), v_cache_.data()};
+}
+
+std::size_t transformer_weight_count(const transformer_shape& s, std::size_t vocab) {
+  tinylm::transformer::model_view v;
+  v.vocab = vocab;
+  v.d_model = s.d_model;
+  v.layers = s.layers;
+  v.ffn = s.ffn;
+  v.context = s.context;
+  v.tied = s.tied;
+  return v.weight_count();
+}
+
+}  // namespace tinylm::gen

@@ -1,0 +1,52 @@
+// An owning transformer model (include/tinylm/transformer.hpp): what the
+// trainer exports, the model file holds and the header writer prints.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <tinylm/transformer.hpp>
+
+#include "corpus/bpe_trainer.hpp"
+
+namespace tinylm::gen {
+
+struct transformer_shape {
+  std::size_t d_model = 32, heads = 4, layers = 2, ffn = 64, context = 20, min_reply = 6;
+  bool tied = false;
+  bool chat = true;
+};
+
+struct transformer_tables {
+  bpe_tables tokenizer;
+  transformer_shape shape;
+  std::vector<std::int8_t> weights;
+  std::vector<std::int16_t> gains;
+  std::vector<std::int8_t> fracs;
+  std::uint32_t default_seed = 1;
+  std::map<std::string, std::string> metadata;
+
+  std::size_t vocab() const { return tokenizer.vocab_size(); }
+  tinylm::transformer::model_view view() const;
+};
+
+// The run-time buffers of a model whose shapes are known only at run time
+// (a model file): tinylm::transformer::workspace sized by the model.
+class transformer_workspace {
+ public:
+  explicit transformer_workspace(const tinylm::transformer::model_view& v);
+  tinylm::transformer::buffers refs();
+
+ private:
+  std::vector<std::int16_t> x_, h_, scores_, logits_;
+  std::vector<std::uint16_t> weights_;
+  std::vector<std::int8_t> a_, q_, o_, u_, k_cache_, v_cache_;
+};
+
+// The view's counts for a shape and vocabulary (weights, gains, fractions).
+std::size_t transformer_weight_count(const transformer_shape& s, std::size_t vocab);
+
+}  // namespace tinylm::gen

@@ -1,0 +1,115 @@
+// Tests of the transformer trainer (codegen/src/families/transformer) and the
+// BPE trainer (codegen/src/corpus/bpe_trainer): every layer's gradient
+// against finite differences, the exported integer model against the
+// library, memorising a tiny corpus, and determinism whatever the thread
+// count.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "corpus/bpe_trainer.hpp"
+#include "families/transformer/trainer.hpp"
+
+namespace gen = tinylm::gen;
+
+namespace {
+
+const std::vector<gen::chat_pair> tiny_chat = {
+    {"hello", "HI"}, {"hi there", "HI"}, {"bye now", "BYE"}, {"goodbye", "BYE"},
+    {"how are you", "I AM FINE"}, {"what are you", "A TINY MACHINE"}, {"are you small", "YES"}, {"are you big", "NO"}};
+
+gen::bpe_tables tiny_tokenizer() {
+  std::vector<std::string> texts;
+  for (const auto& p : tiny_chat) texts.push_back(p.prompt), texts.push_back(p.reply);
+  gen::bpe_options o;
+  o.vocab_size = 40;
+  o.min_count = 1;
+  return gen::train_bpe(texts, o);
+}
+
+gen::transformer_shape tiny_shape() {
+  gen::transformer_shape s;
+  s.d_model = 8;
+  s.heads = 2;
+  s.layers = 2;
+  s.ffn = 12;
+  s.context = 16;
+  s.min_reply = 4;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the BPE trainer: a total normalisation, merges of frequent pairs, round trips", "[transformer_trainer]") {
+  const gen::bpe_tables t = tiny_tokenizer();
+  CHECK(t.vocab_size() == 40);
+  CHECK(tinylm::bpe::validate(t.view()) == nullptr);
+  CHECK(t.normalise['H'] == 'h');          // case folds (to lower case by default)
+  CHECK(t.normalise['7'] == '?');          // not in the corpus: the rare byte
+  CHECK(t.normalise[0xFF] == '?');
+  const std::vector<std::uint8_t> hello = gen::encode(t, "hello");
+  CHECK(hello.size() < 5);                 // merges happened
+  gen::bpe_options small;
+  small.vocab_size = 5;
+  small.min_count = 1;
+  REQUIRE_THROWS_WITH(gen::train_bpe({"abcdef"}, small), Catch::Contains("too small"));
+  small.vocab_size = 300;
+  REQUIRE_THROWS_WITH(gen::train_bpe({"abcdef"}, small), Catch::Contains("3..256"));
+}
+
+TEST_CASE("every parameter's gradient matches finite differences", "[transformer_trainer]") {
+  const gen::bpe_tables tok = tiny_tokenizer();
+  gen::float_transformer net = gen::init_transformer(tiny_shape(), tok.vocab_size(), 5);
+  const auto seqs = gen::chat_sequences(tok, net.shape, tiny_chat);
+  const gen::token_sequence& seq = seqs[4];
+  std::vector<float> grad(net.params.size(), 0.0f);
+  gen::transformer_loss(net, seq, grad.data(), false);
+  std::size_t checked = 0, bad = 0;
+  for (std::size_t t = 0; t < net.tensor_count(); ++t) {
+    for (std::size_t k = 0; k < 6; ++k) {
+      const std::size_t i = net.offset(t) + (k * 7919) % net.size(t);
+      const float keep = net.params[i];
+      const float h = 2e-3f;
+      net.params[i] = keep + h;
+      const double up = gen::transformer_loss(net, seq, nullptr, false);
+      net.params[i] = keep - h;
+      const double down = gen::transformer_loss(net, seq, nullptr, false);
+      net.params[i] = keep;
+      const double numeric = (up - down) / (2.0 * h);
+      const double tol = 2e-3 + 2e-2 * std::fabs(numeric);
+      ++checked;
+      if (std::fabs(numeric - grad[i]) > tol) {
+        ++bad;
+        WARN("tensor " << t << " index " << i << ": analytic " << grad[i] << " numeric " << numeric);
+      }
+    }
+  }
+  CHECK(checked == 6 * net.tensor_count());
+  CHECK(bad == 0);
+}
+
+TEST_CASE("the trainer memorises a tiny corpus and its integer model answers it", "[transformer_trainer]") {
+  gen::transformer_options o;
+  o.shape = tiny_shape();
+  o.tokenizer.vocab_size = 40;
+  o.tokenizer.min_count = 1;
+  o.epochs = 120;
+  o.batch = 4;
+  o.learning_rate = 1e-2;
+  o.val_every = 0;
+  o.typo = 0;
+  o.progress = false;
+  const gen::transformer_result r = gen::train_transformer_chat(tiny_chat, o);
+  for (const auto& e : r.log) UNSCOPED_INFO("epoch " << e.epoch << " loss " << e.train_loss << " val " << e.val_score);
+  CHECK(r.best_val_score == 1.0);
+  CHECK(gen::transformer_chat_accuracy(r.model, tiny_chat) == 1.0);
+  // Deterministic, whatever the thread count.
+  o.threads = 2;
+  const gen::transformer_result r2 = gen::train_transformer_chat(tiny_chat, o);
+  CHECK(r2.model.weights == r.model.weights);
+  CHECK(r2.model.gains == r.model.gains);
+  CHECK(r2.model.fracs == r.model.fracs);
+}
