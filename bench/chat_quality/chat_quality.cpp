@@ -5,7 +5,8 @@
 //                       NAME=SET.txt [NAME=SET.txt ...]
 //
 // For every set (a `prompt | REPLY` file) it prints one markdown row:
-//   model       exact replies of the model (argmax, tinylm::hashmlp::generate)
+//   model       exact replies of the model (argmax: hashmlp::generate or
+//               transformer::generate)
 //   1-NN        the reply of the training line whose prompt shares the most
 //               character trigrams with the prompt (Jaccard overlap of the
 //               sets of trigrams of the lowercased prompts, a space added at
@@ -14,13 +15,16 @@
 //   paired      prompts the model got and 1-NN missed / 1-NN got and the
 //               model missed
 //   invalid     model replies that are no reply of the training corpus
-// The model is a bundled one (compiled in) or a hash-MLP model file.
+// The model is a bundled one (compiled in) or a hash-MLP or transformer
+// model file.
 #include <tinylm/zoo/guess.hpp>
 #include <tinylm/zoo/tinychat.hpp>
 
 #include <fmt/core.h>
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,6 +32,8 @@
 #include "common/error.hpp"
 #include "corpus/chat.hpp"
 #include "formats/hashmlp_file.hpp"
+#include "formats/safetensors.hpp"
+#include "formats/transformer_file.hpp"
 
 namespace gen = tinylm::gen;
 
@@ -70,17 +76,30 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    gen::hashmlp_tables file_model;
-    tinylm::hashmlp::model_view model;
-    std::uint32_t seed = 1;
+    std::function<std::string(const std::string&)> reply_of;
+    const auto hashmlp_reply = [](tinylm::hashmlp::model_view m, std::uint32_t seed) {
+      return [m, seed](const std::string& prompt) {
+        const auto out = tinylm::hashmlp::generate<256>(m, prompt, seed, 128);
+        return std::string(out.data(), out.size());
+      };
+    };
     if (model_arg == "tinychat") {
-      model = tinylm::hashmlp::view_of<tinylm::zoo::tinychat>();
+      reply_of = hashmlp_reply(tinylm::hashmlp::view_of<tinylm::zoo::tinychat>(), 1);
     } else if (model_arg == "guess") {
-      model = tinylm::hashmlp::view_of<tinylm::zoo::guess>();
+      reply_of = hashmlp_reply(tinylm::hashmlp::view_of<tinylm::zoo::guess>(), 1);
+    } else if (gen::model_file_format(model_arg) == gen::transformer_format) {
+      auto m = std::make_shared<gen::transformer_tables>(gen::read_transformer_file(model_arg));
+      auto ws = std::make_shared<gen::transformer_workspace>(m->view());
+      reply_of = [m, ws](const std::string& prompt) {
+        const auto out = tinylm::transformer::generate<256>(m->view(), ws->refs(), prompt, m->default_seed, 128);
+        return std::string(out.data(), out.size());
+      };
     } else {
-      file_model = gen::read_hashmlp_file(model_arg);
-      model = file_model.view();
-      seed = file_model.default_seed;
+      auto m = std::make_shared<gen::hashmlp_tables>(gen::read_hashmlp_file(model_arg));
+      reply_of = [m](const std::string& prompt) {
+        const auto out = tinylm::hashmlp::generate<256>(m->view(), prompt, m->default_seed, 128);
+        return std::string(out.data(), out.size());
+      };
     }
     const auto train = gen::read_chat_corpus(train_path);
     std::map<std::string, std::size_t> counts;
@@ -102,8 +121,7 @@ int main(int argc, char** argv) {
       const auto test = gen::read_chat_corpus(path, "set");
       std::size_t m_ok = 0, nn_ok = 0, maj_ok = 0, m_only = 0, nn_only = 0, bad = 0;
       for (const auto& p : test) {
-        const auto out = tinylm::hashmlp::generate<256>(model, p.prompt, seed, 128);
-        const std::string reply(out.data(), out.size());
+        const std::string reply = reply_of(p.prompt);
         const auto g = trigrams(p.prompt);
         std::size_t best = 0;
         double best_j = -1;

@@ -6,12 +6,16 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "common/error.hpp"
 #include "corpus/bpe_trainer.hpp"
 #include "families/transformer/trainer.hpp"
+#include "formats/cpp_header.hpp"
+#include "formats/transformer_file.hpp"
 
 namespace gen = tinylm::gen;
 
@@ -112,4 +116,52 @@ TEST_CASE("the trainer memorises a tiny corpus and its integer model answers it"
   CHECK(r2.model.weights == r.model.weights);
   CHECK(r2.model.gains == r.model.gains);
   CHECK(r2.model.fracs == r.model.fracs);
+}
+
+TEST_CASE("the transformer model file round-trips and refuses corrupt files", "[transformer_trainer]") {
+  gen::transformer_options o;
+  o.shape = tiny_shape();
+  o.tokenizer.vocab_size = 40;
+  o.tokenizer.min_count = 1;
+  o.epochs = 2;
+  o.batch = 4;
+  o.val_every = 0;
+  o.progress = false;
+  const gen::transformer_tables m = gen::train_transformer_chat(tiny_chat, o).model;
+  const std::string dir = (std::filesystem::temp_directory_path() / "tinylm-transformer-file-test").string();
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/m.safetensors";
+  gen::write_transformer_file(path, m);
+  const gen::transformer_tables back = gen::read_transformer_file(path);
+  CHECK(back.weights == m.weights);
+  CHECK(back.gains == m.gains);
+  CHECK(back.fracs == m.fracs);
+  CHECK(back.tokenizer.normalise == m.tokenizer.normalise);
+  CHECK(back.tokenizer.base_bytes == m.tokenizer.base_bytes);
+  CHECK(back.tokenizer.merges == m.tokenizer.merges);
+  CHECK(back.shape.context == m.shape.context);
+  CHECK(back.shape.chat == m.shape.chat);
+  CHECK(gen::transformer_file_bytes(back) == gen::transformer_file_bytes(m));
+  // The header names the model and asserts its validity.
+  const std::string header = gen::transformer_header(m, "tiny", "tinylm::zoo", "tinylm-gen train transformer ...");
+  CHECK(header.find("struct tiny {") != std::string::npos);
+  CHECK(header.find("static_assert(tinylm::transformer::validate_shape(") != std::string::npos);
+  // Truncated, or a weight tensor of the wrong size: a clear error naming the file.
+  const std::string bytes = gen::transformer_file_bytes(m);
+  const auto write = [&](const std::string& b) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    std::fwrite(b.data(), 1, b.size(), f);
+    std::fclose(f);
+  };
+  write(bytes.substr(0, bytes.size() - 10));
+  REQUIRE_THROWS_WITH(gen::read_transformer_file(path), Catch::Contains("corrupt model file"));
+  gen::transformer_tables wrong = m;
+  wrong.weights.pop_back();
+  write(gen::transformer_file_bytes(wrong));
+  REQUIRE_THROWS_WITH(gen::read_transformer_file(path), Catch::Contains("tensor 'weights' has"));
+  wrong = m;
+  wrong.fracs[2] = 60;
+  write(gen::transformer_file_bytes(wrong));
+  REQUIRE_THROWS_WITH(gen::read_transformer_file(path), Catch::Contains("a fraction is outside"));
+  std::filesystem::remove_all(dir);
 }
