@@ -80,6 +80,17 @@ if(TARGET tinylm-tinychat)
       -P "${CMAKE_CURRENT_LIST_DIR}/cli/hashmlp_agreement.cmake")
   set_tests_properties(zoo.tinychat_agreement PROPERTIES LABELS zoo TIMEOUT 300 FIXTURES_REQUIRED zoo_tinychat)
 endif()
+# tinylm-transformer (the chat transformer's header compiled in) answers the
+# held-out prompts as tinylm-gen generate does from the retrained model file.
+if(TARGET tinylm-transformer AND "tinychat_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
+  add_test(NAME zoo.tinychat_transformer_agreement
+    COMMAND ${CMAKE_COMMAND} "-DCHAT=$<TARGET_FILE:tinylm-transformer>" "-DGEN=$<TARGET_FILE:tinylm-gen>"
+      "-DMODEL=${tinylm_zoo_models}/tinychat_transformer/reproducible/tinychat_transformer.safetensors"
+      "-DPROMPTS=${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat-heldout.txt"
+      -P "${CMAKE_CURRENT_LIST_DIR}/cli/hashmlp_agreement.cmake")
+  set_tests_properties(zoo.tinychat_transformer_agreement PROPERTIES LABELS zoo TIMEOUT 300
+                       FIXTURES_REQUIRED zoo_tinychat_transformer)
+endif()
 # The CP/M programs of examples/cpm (written from the headers) are what
 # `tinylm-gen emit --target cpm` writes from the model files.
 if(TARGET cpm-com)

@@ -8,6 +8,12 @@
 // (multiply-shift: each value has probability within n / 2^32 of 1/n).
 // A seed gives the same sequence on every target (compile time, host, 6502,
 // Z80). Cost on a 6502: one step is about 40 byte operations.
+// Small seeds (1, 2, 3, ...) give small first outputs (the first next() of
+// seed 1 is 270369): a family that samples its first token from a
+// distribution whose first candidate is special (the transformer's END is
+// token 0) seeds with mix_seed(seed), murmur3's 32-bit finaliser:
+//   h ^= h >> 16; h *= 0x85EBCA6B; h ^= h >> 13; h *= 0xC2B2AE35; h ^= h >> 16
+// (products mod 2^32), a bijection, so distinct seeds stay distinct.
 #pragma once
 
 #include <cstdint>
@@ -38,5 +44,14 @@ struct xorshift32 {
     return static_cast<std::uint32_t>((std::uint64_t{next()} * n) >> 32);
   }
 };
+
+constexpr std::uint32_t mix_seed(std::uint32_t h) noexcept {
+  h ^= h >> 16;
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  h ^= h >> 16;
+  return h;
+}
 
 }  // namespace tinylm

@@ -52,7 +52,9 @@
 // SEP), when the context is full (T positions: no sliding window, which
 // would shift the learned positions), or at max_length bytes. The next
 // token is argmax (ties: the lowest id) when inv_temp_q8 == 0, else
-// sample_top_k (sampling.hpp) with one draw of xorshift32(seed) per step.
+// sample_top_k (sampling.hpp) with one draw of xorshift32(mix_seed(seed))
+// per step (prng.hpp: mixing the seed keeps the first draw of a small seed
+// from always choosing token 0, END).
 //
 // Cost per token at position p: 4 d^2 + 2 d F (+ V d for the head)
 // multiply-accumulates plus 2 (p + 1) d for attention; the weights stream
@@ -277,7 +279,7 @@ constexpr fixed_string<Capacity> generate(const model_view& m, const buffers& b,
   std::uint8_t start[max_context] = {};
   const std::size_t n = start_tokens(m, prompt, start);
   for (std::size_t p = 0; p < n; ++p) step(m, b, start[p], p);
-  xorshift32 rng(seed);
+  xorshift32 rng(mix_seed(seed));
   fixed_string<Capacity> next;
   for (std::size_t p = n; out.size() < max_length && !out.full();) {
     const std::size_t k = inv_temp_q8 == 0 ? argmax(b.logits, m.vocab)

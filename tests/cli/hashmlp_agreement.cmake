@@ -1,5 +1,5 @@
-# hashmlp_agreement.cmake - a program with a bundled hash-MLP model compiled
-# in (tinylm-tinychat) gives, for every prompt of a `prompt | reply` file, the
+# hashmlp_agreement.cmake - a program with a bundled chat model compiled in
+# (tinylm-tinychat, a hash-MLP; tinylm-transformer, a transformer) gives, for every prompt of a `prompt | reply` file, the
 # reply `tinylm-gen generate` gives from the model file built by the zoo
 # model's recorded command.
 #

@@ -17,6 +17,7 @@
 #   model=NAME    a copy of MODEL          edit=NAME    MODEL after EDITOR IN NAME EDIT...
 #   tiny=NAME     a tiny model (order 2, corpus "ba"), built here with GEN
 #   chat=NAME     a tiny hash-MLP model (4 pairs, hidden 16), trained here with GEN
+#   transformer=NAME  a tiny chat transformer (5 pairs, d_model 8), trained here with GEN
 # EDIT_SOURCE names a file made by an earlier SETUP item to edit instead of
 # MODEL. WRAPPER runs GEN under another program (valgrind).
 # In ARGS, @WORK@ is the work directory, @EMPTY@ an empty argument (which
@@ -86,6 +87,18 @@ foreach(item IN LISTS setup)
       message(FATAL_ERROR "run_case: training the tiny chat model failed (${result}): ${err}")
     endif()
     file(COPY_FILE "${WORK}/.chat/chat.safetensors" "${name}")
+  elseif(kind STREQUAL "transformer")
+    file(MAKE_DIRECTORY "${WORK}/.transformer")
+    file(WRITE "${WORK}/.transformer/chat.txt"
+         "hello | HI\nhi there | HI\nbye now | BYE\nsee you | BYE\nhow are you | I AM FINE\n")
+    execute_process(COMMAND "${GEN}" train transformer --corpus chat.txt --vocab 32 --d-model 8 --heads 2 --layers 1
+                            --ffn 16 --context 12 --min-reply 4 --epochs 60 --batch 2 --val-every 0 --lr 0.01 --typo 0
+                            --threads 1 -q -o tf
+      WORKING_DIRECTORY "${WORK}/.transformer" RESULT_VARIABLE result ERROR_VARIABLE err)
+    if(NOT result STREQUAL "0")
+      message(FATAL_ERROR "run_case: training the tiny transformer failed (${result}): ${err}")
+    endif()
+    file(COPY_FILE "${WORK}/.transformer/tf.safetensors" "${name}")
   elseif(kind STREQUAL "edit")
     set(source "${MODEL}")
     if(EDIT_SOURCE)

@@ -346,6 +346,35 @@ tinylm_cli_test(hashmlp.wrong_family_nes SETUP chat=m.safetensors
 tinylm_cli_test(hashmlp.wrong_family_eval SETUP chat=m.safetensors corpus=corpus.txt
   ARGS eval --model m.safetensors --text corpus.txt EXIT 1
   STDERR "is a hash-MLP model file: eval measures bits per character of n-gram models")
+# ---- transformer model files and the trainer's errors -------------------------
+tinylm_cli_test(transformer.generate SETUP transformer=m.safetensors
+  ARGS generate --model m.safetensors --prompt "hello" STDOUT "^HI\n$" REPEAT)
+tinylm_cli_test(transformer.generate_each_byte SETUP transformer=m.safetensors
+  ARGS generate --model m.safetensors --prompt @BYTE@ EACH_BYTE)
+tinylm_cli_test(transformer.generate_all_bytes SETUP transformer=m.safetensors
+  ARGS generate --model m.safetensors --prompt @BYTES@)
+tinylm_cli_test(transformer.generate_sampled SETUP transformer=m.safetensors
+  ARGS generate --model m.safetensors --prompt "bye now" --inv-temp 256 --top-k 3 --seed 9 REPEAT)
+tinylm_cli_test(transformer.header SETUP transformer=m.safetensors
+  ARGS header --model m.safetensors -o tf_model.hpp EXPECT_FILES tf_model.hpp)
+tinylm_cli_test(transformer.eval_chat_model SETUP transformer=m.safetensors corpus=corpus.txt
+  ARGS eval --model m.safetensors --text corpus.txt EXIT 1
+  STDERR "is a chat transformer: eval measures text models")
+tinylm_cli_test(transformer.wrong_family_cpm SETUP transformer=m.safetensors
+  ARGS emit --model m.safetensors --target cpm -o out EXIT 1 NO_NEW_FILES
+  STDERR "is a transformer model file: the cpm target runs hash-MLP models")
+tinylm_cli_test(transformer.train_missing_corpus
+  ARGS train transformer --corpus nothing.txt -o m EXIT 1 NO_NEW_FILES STDERR "cannot open corpus 'nothing.txt'")
+tinylm_cli_test(transformer.train_empty_corpus SETUP empty=e.txt
+  ARGS train transformer --corpus e.txt -o m EXIT 1 STDERR "corpus 'e.txt' is empty")
+tinylm_cli_test(transformer.train_chat_without_reply SETUP corpus=corpus.txt
+  ARGS train transformer --corpus corpus.txt --form chat -o m EXIT 1 NO_NEW_FILES
+  STDERR "corpus.txt:1: no ' [|] ' between prompt and reply")
+tinylm_cli_test(transformer.train_budget_too_small SETUP corpus=corpus.txt
+  ARGS train transformer --corpus corpus.txt --form text --budget 100 -o m EXIT 1 NO_NEW_FILES
+  STDERR "--budget 100: the smallest transformer")
+tinylm_cli_test(transformer.train_vocab_too_large SETUP corpus=corpus.txt
+  ARGS train transformer --corpus corpus.txt --vocab 300 -o m EXIT nonzero NO_NEW_FILES STDERR "--vocab")
 tinylm_cli_test(hashmlp.wrong_family_cpm SETUP tiny=t.safetensors
   ARGS emit --model t.safetensors --target cpm -o out EXIT 1 NO_NEW_FILES
   STDERR "is an n-gram model file: the cpm target runs hash-MLP models")

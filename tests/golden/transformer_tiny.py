@@ -142,6 +142,15 @@ class Xorshift32:
         return (self.next() * n) >> 32
 
 
+def mix_seed(h):  # murmur3's fmix32, as prng.hpp documents
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+    h ^= h >> 16
+    return h
+
+
 def argmax(scores):
     best = 0
     for i, s in enumerate(scores):
@@ -265,7 +274,7 @@ def generate(prompt, seed, max_length=128, inv=0, top_k=0):
     logits = None
     for p, t in enumerate(start):
         logits = m.step(t, p)
-    rng = Xorshift32(seed)
+    rng = Xorshift32(mix_seed(seed))
     out = b""
     p = len(start)
     while len(out) < max_length:

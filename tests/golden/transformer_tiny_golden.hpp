@@ -37,9 +37,9 @@ struct sampled_case {
 };
 
 inline constexpr sampled_case sampled[] = {
-    {"hello", 3, 300, 0, "dhsoedhee w", 11},
-    {"who", 11, 256, 3, "edslolohdlo", 11},
-    {"", 5, 512, 2, "ddolololololosre", 16},
+    {"hello", 3, 300, 0, " wehdelohs whe", 14},
+    {"who", 11, 256, 3, "edlolosrhe", 10},
+    {"", 5, 512, 2, "elololololoslololoh", 19},
 };
 
 }  // namespace tinylm_test::tiny_transformer_golden

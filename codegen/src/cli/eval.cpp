@@ -34,7 +34,7 @@ void run_eval(const eval_args& a) {
                transformer_bits_per_byte(model, lines), bytes, tinylm::transformer::plan(model.view()).weight_bytes);
     return;
   }
-  require_family(a.model_path, ngram_format, "eval measures bits per character of n-gram and text transformer models");
+  require_family(a.model_path, ngram_format, "eval measures bits per character of n-gram models (and of text transformers)");
   const ngram_tables model = read_model_file(a.model_path);
   const corpus text = read_corpus(a.text_path, parse_records(a.records_text), model.end_byte, "text");
   const eval_result r = evaluate(model.view(), text);
