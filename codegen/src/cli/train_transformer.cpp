@@ -147,6 +147,8 @@ void train_transformer_args::run() {
   m.metadata["validation_lines"] = std::to_string(r.val_lines);
   m.metadata["best_epoch"] = std::to_string(r.best_epoch);
   m.metadata[chat ? "validation_integer_accuracy" : "validation_bits_per_byte"] = fmt::format("{:.4f}", r.best_val_score);
+  m.metadata[chat ? "validation_float_accuracy" : "validation_float_bits_per_byte"] =
+      fmt::format("{:.4f}", r.best_val_float);
   std::string csv = fmt::format("epoch,train_loss,{}\n", chat ? "val_int_acc" : "val_bits_per_byte");
   for (const auto& e : r.log) csv += fmt::format("{},{:.6f},{:.4f}\n", e.epoch, e.train_loss, e.val_score);
   write_model_and_header(
@@ -159,9 +161,11 @@ void train_transformer_args::run() {
   const tinylm::transformer::memory_plan p = tinylm::transformer::plan(m.view());
   fmt::print(stderr,
              "tinylm-gen: trained in {:.1f} s on {} lines ({} sequences, {} threads): d_model {}, {} heads, {} layers, "
-             "FFN {}, context {}, vocabulary {}: {} bytes of weights; best epoch {}: validation {} {:.4f}\n",
+             "FFN {}, context {}, vocabulary {}: {} bytes of weights; best epoch {}: validation {} {:.4f} (integer), "
+             "{:.4f} (float)\n",
              seconds, r.train_lines, r.sequences, opts.threads, s.d_model, s.heads, s.layers, s.ffn, s.context,
-             m.vocab(), p.weight_bytes, r.best_epoch, chat ? "exact replies" : "bits per byte", r.best_val_score);
+             m.vocab(), p.weight_bytes, r.best_epoch, chat ? "exact replies" : "bits per byte", r.best_val_score,
+             r.best_val_float);
   if (!heldout_note.empty()) fmt::print(stderr, "tinylm-gen: {}\n", heldout_note);
   fmt::print(stderr, "tinylm-gen: wrote {0}.safetensors, {0}.hpp, {0}.loss.csv\n", output);
 }

@@ -2,6 +2,8 @@
 // integer model (families/transformer/trainer.hpp).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <string>
 
 #include "families/transformer/trainer.hpp"
 
@@ -93,6 +95,47 @@ double transformer_bits_per_byte(const transformer_tables& m, const std::vector<
   }
   for (const std::string& line : lines) bytes += line.size() + 1;
   return bytes == 0 ? 0 : bits / static_cast<double>(bytes);
+}
+
+double float_chat_accuracy(float_transformer& net, const bpe_tables& t, const std::vector<chat_pair>& pairs) {
+  if (pairs.empty()) return 0;
+  transformer_tables shell;  // only the shape and tokenizer, for start_tokens
+  shell.tokenizer = t;
+  shell.shape = net.shape;
+  tf::model_view v = shell.view();
+  std::size_t ok = 0;
+  std::vector<float> logits;
+  for (const chat_pair& p : pairs) {
+    std::uint8_t start[tf::max_context] = {};
+    token_sequence seq;
+    seq.input.assign(start, start + tf::start_tokens(v, p.prompt, start));
+    std::string out;
+    for (;;) {
+      seq.target.assign(seq.input.size(), -1);
+      transformer_loss(net, seq, nullptr, false, &logits);
+      const auto k = static_cast<std::size_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+      if (k == tinylm::bpe::end_token || k == tinylm::bpe::sep_token) break;
+      fixed_string<256> bytes;
+      tinylm::bpe::append_token(t.view(), static_cast<std::uint8_t>(k), bytes);
+      out.append(bytes.data(), bytes.size());
+      if (seq.input.size() == net.shape.context || out.size() > 255) break;
+      seq.input.push_back(static_cast<std::uint8_t>(k));
+    }
+    ok += out == p.reply;
+  }
+  return static_cast<double>(ok) / static_cast<double>(pairs.size());
+}
+
+double float_bits_per_byte(float_transformer& net, const bpe_tables& t, const std::vector<std::string>& lines) {
+  double nats = 0;
+  std::size_t bytes = 0;
+  for (const token_sequence& seq : text_sequences(t, net.shape, lines)) {
+    std::size_t count = 0;
+    for (int target : seq.target) count += target >= 0;
+    nats += transformer_loss(net, seq, nullptr, false) * static_cast<double>(count);
+  }
+  for (const std::string& line : lines) bytes += line.size() + 1;
+  return bytes == 0 ? 0 : nats / std::log(2.0) / static_cast<double>(bytes);
 }
 
 }  // namespace tinylm::gen

@@ -227,7 +227,8 @@ struct quantiser {
 
 }  // namespace
 
-double transformer_loss(float_transformer& net, const token_sequence& seq, float* grad, bool track) {
+double transformer_loss(float_transformer& net, const token_sequence& seq, float* grad, bool track,
+                        std::vector<float>* last_logits) {
   const transformer_shape& s = net.shape;
   const std::size_t d = s.d_model, H = s.heads, hd = d / H, F = s.ffn, V = net.vocab, L = s.layers;
   const std::size_t n = std::min(seq.input.size(), s.context);
@@ -337,6 +338,11 @@ double transformer_loss(float_transformer& net, const token_sequence& seq, float
     for (std::size_t v = 0; v < V; ++v)
       dlogits[i * V + v] = static_cast<float>(std::exp(static_cast<double>(z[v] - m)) / sum);
     dlogits[i * V + target] -= 1.0f;
+  }
+  if (last_logits != nullptr) {
+    last_logits->assign(logits.end() - static_cast<std::ptrdiff_t>(V), logits.end());
+    if (net.quantise)
+      for (float& z : *last_logits) z = fq_res(z);
   }
   if (counted == 0) return 0;
   const float inv_count = 1.0f / static_cast<float>(counted);
@@ -472,7 +478,8 @@ namespace {
 // every epoch; chat prompts may carry this epoch's typos).
 transformer_result train(const std::function<std::vector<token_sequence>(int)>& epoch_sequences,
                          const bpe_tables& tokenizer, const transformer_options& o,
-                         const std::function<double(const transformer_tables&)>& score, bool higher_is_better) {
+                         const std::function<double(const transformer_tables&)>& score,
+                         const std::function<double(float_transformer&)>& float_score, bool higher_is_better) {
   std::vector<token_sequence> train_seqs = epoch_sequences(0);
   if (train_seqs.empty()) throw error("no training sequences");
   float_transformer net = init_transformer(o.shape, tokenizer.vocab_size(), o.seed);
@@ -497,6 +504,7 @@ transformer_result train(const std::function<std::vector<token_sequence>(int)>& 
   std::size_t step = 0;
   const auto t0 = std::chrono::steady_clock::now();
   bool have_best = false;
+  float_transformer best_net = net;
   const bool tty = isatty(2) != 0;  // on a terminal the batch line updates in place; else one line an epoch
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     if (epoch > 1) train_seqs = epoch_sequences(epoch - 1);
@@ -574,12 +582,14 @@ transformer_result train(const std::function<std::vector<token_sequence>(int)>& 
     }
     const bool better = !have_best || (higher_is_better ? val >= r.best_val_score : val <= r.best_val_score);
     if (better) {
+      best_net = net;
       r.model = m;
       r.best_epoch = epoch;
       r.best_val_score = val;
       have_best = true;
     }
   }
+  r.best_val_float = float_score(best_net);
   return r;
 }
 
@@ -618,8 +628,9 @@ transformer_result train_transformer_chat(const std::vector<chat_pair>& pairs, c
       for (int k = 0; k < 3 && typo_rng.uniform() < o.typo; ++k) p.prompt = add_typo(std::move(p.prompt), typo_rng);
     return chat_sequences(tok, opt.shape, noisy);
   };
-  transformer_result r = train(epoch_sequences, tok, opt,
-                               [&](const transformer_tables& m) { return transformer_chat_accuracy(m, val); }, true);
+  transformer_result r = train(
+      epoch_sequences, tok, opt, [&](const transformer_tables& m) { return transformer_chat_accuracy(m, val); },
+      [&](float_transformer& net) { return float_chat_accuracy(net, tok, val); }, true);
   r.train_lines = tr.size();
   r.val_lines = val.size();
   return r;
@@ -635,8 +646,9 @@ transformer_result train_transformer_text(const std::vector<std::string>& lines,
   opt.tokenizer.fold = case_fold::none;
   const bpe_tables tok = train_bpe(tr, opt.tokenizer);
   const std::vector<token_sequence> seqs = text_sequences(tok, opt.shape, tr);
-  transformer_result r = train([&](int) { return seqs; }, tok, opt,
-                               [&](const transformer_tables& m) { return transformer_bits_per_byte(m, val); }, false);
+  transformer_result r = train(
+      [&](int) { return seqs; }, tok, opt, [&](const transformer_tables& m) { return transformer_bits_per_byte(m, val); },
+      [&](float_transformer& net) { return float_bits_per_byte(net, tok, val); }, false);
   r.train_lines = tr.size();
   r.val_lines = val.size();
   return r;

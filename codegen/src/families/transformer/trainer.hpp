@@ -89,7 +89,9 @@ float_transformer init_transformer(const transformer_shape& shape, std::size_t v
 // The mean cross-entropy (nats) of one sequence's targets; adds its gradient
 // to grad (params' size) when grad is not null; updates act_max when
 // track_activations.
-double transformer_loss(float_transformer& net, const token_sequence& seq, float* grad, bool track_activations);
+// last_logits, when not null, receives the logits at the last position.
+double transformer_loss(float_transformer& net, const token_sequence& seq, float* grad, bool track_activations,
+                        std::vector<float>* last_logits = nullptr);
 
 // The integer model of the network (fractions from its current state).
 transformer_tables export_transformer(const float_transformer& net, const bpe_tables& tokenizer);
@@ -114,6 +116,7 @@ struct transformer_result {
   transformer_tables model;  // the best checkpoint
   int best_epoch = 0;
   double best_val_score = 0;
+  double best_val_float = 0;       // the same checkpoint's float network on the same lines (the QAT forward)
   std::size_t train_lines = 0, val_lines = 0, sequences = 0;
   std::vector<transformer_epoch_log> log;
 };
@@ -123,6 +126,11 @@ double transformer_chat_accuracy(const transformer_tables& m, const std::vector<
 // Bits per byte of an integer text model on lines (each line END, text, END;
 // the bytes counted are the line's bytes and its end).
 double transformer_bits_per_byte(const transformer_tables& m, const std::vector<std::string>& lines);
+
+// The float network's scores: greedy exact replies (the integer model's
+// decoding rule, without its KV cache) and bits per byte.
+double float_chat_accuracy(float_transformer& net, const bpe_tables& t, const std::vector<chat_pair>& pairs);
+double float_bits_per_byte(float_transformer& net, const bpe_tables& t, const std::vector<std::string>& lines);
 
 transformer_result train_transformer_chat(const std::vector<chat_pair>& pairs, const transformer_options& options);
 transformer_result train_transformer_text(const std::vector<std::string>& lines, const transformer_options& options);
