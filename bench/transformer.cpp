@@ -27,7 +27,7 @@ void BM_transformer_token(benchmark::State& state) {
   for (std::size_t p = 0; p < v.context; ++p) tokens[p] = static_cast<std::uint8_t>(2 + (p * 7) % (v.vocab - 2));
   const tf::memory_plan plan = tf::plan(v);
   for (auto _ : state) {
-    for (std::size_t p = 0; p < v.context; ++p) tf::step(v, b, tokens[p], p);
+    for (std::size_t p = 0; p < v.context; ++p) tf::step_validated(v, b, tokens[p], p);
     benchmark::DoNotOptimize(ws.logits[0]);
   }
   const double tokens_done = static_cast<double>(state.iterations()) * static_cast<double>(v.context);

@@ -212,8 +212,11 @@ constexpr void add_projection(const std::int8_t* W, const std::int8_t* v, std::i
 
 // One token at position p (0 <= p < T): writes K, V at p for every layer and
 // the logits (V, Q8.8). Positions 0 .. p-1 must have been stepped before.
-constexpr void step(const model_view& m, const buffers& b, std::uint8_t token, std::size_t p) noexcept {
-  if (validate_shape(m) != nullptr || p >= m.context || token >= m.vocab) return;
+// step_validated: for a model that passed validate_shape (checked once by
+// the caller: the tokenizer's check alone costs more than a token); step:
+// checks it first and does nothing for a model that fails it.
+constexpr void step_validated(const model_view& m, const buffers& b, std::uint8_t token, std::size_t p) noexcept {
+  if (p >= m.context || token >= m.vocab) return;
   const std::size_t d = m.d_model, hd = m.head_size(), T = m.context;
   const std::int8_t* tok = m.weights + m.tok_offset() + token * d;
   const std::int8_t* pos = m.weights + m.pos_offset() + p * d;
@@ -236,13 +239,17 @@ constexpr void step(const model_view& m, const buffers& b, std::uint8_t token, s
         b.scores[j] = saturate_i16(requantize(dot_int8(b.q + c0, b.k_cache + (l * T + j) * d + c0, hd), score_shift));
       const std::uint32_t S = exp_weights(b.scores, p + 1, 256, b.weights);
       const std::uint64_t R = (std::uint64_t{1} << 32) / S;
-      for (std::size_t i = 0; i < hd; ++i) {
-        std::int32_t acc = 0;
-        for (std::size_t j = 0; j <= p; ++j)
-          acc += static_cast<std::int32_t>(b.weights[j]) * b.v_cache[(l * T + j) * d + c0 + i];
-        b.o[c0 + i] = saturate_i8(static_cast<std::int32_t>(
-            rounding_shift_right64(static_cast<std::int64_t>(R) * acc, 32)));
+      // sum_j w_j V[j] for the head's hd columns, position by position (the
+      // sums are exact: any order gives the same bits).
+      std::int32_t acc[max_d] = {};
+      for (std::size_t j = 0; j <= p; ++j) {
+        const std::int32_t w = b.weights[j];
+        const std::int8_t* vj = b.v_cache + (l * T + j) * d + c0;
+        for (std::size_t i = 0; i < hd; ++i) acc[i] += w * vj[i];
       }
+      for (std::size_t i = 0; i < hd; ++i)
+        b.o[c0 + i] = saturate_i8(static_cast<std::int32_t>(
+            rounding_shift_right64(static_cast<std::int64_t>(R) * acc[i], 32)));
     }
     detail::add_projection(m.wo(l), b.o, b.x, d, d, f(frac_wo) + f(frac_v) - 8);
     detail::norm_to_int8(b.x, m.gains + (2 * l + 1) * d, b.h, b.a, d, f(frac_a2));
@@ -254,6 +261,10 @@ constexpr void step(const model_view& m, const buffers& b, std::uint8_t token, s
   const int head_shift = m.global(frac_head) + m.global(frac_af) - 8;
   for (std::size_t v = 0; v < m.vocab; ++v)
     b.logits[v] = saturate_i16(requantize(dot_int8(head + v * d, b.a, d), head_shift));
+}
+
+constexpr void step(const model_view& m, const buffers& b, std::uint8_t token, std::size_t p) noexcept {
+  if (validate_shape(m) == nullptr) step_validated(m, b, token, p);
 }
 
 // The tokens a sequence starts with: END, the prompt's last prompt_room()
@@ -278,7 +289,7 @@ constexpr fixed_string<Capacity> generate(const model_view& m, const buffers& b,
   if (validate_shape(m) != nullptr) return out;
   std::uint8_t start[max_context] = {};
   const std::size_t n = start_tokens(m, prompt, start);
-  for (std::size_t p = 0; p < n; ++p) step(m, b, start[p], p);
+  for (std::size_t p = 0; p < n; ++p) step_validated(m, b, start[p], p);
   xorshift32 rng(mix_seed(seed));
   fixed_string<Capacity> next;
   for (std::size_t p = n; out.size() < max_length && !out.full();) {
@@ -290,7 +301,7 @@ constexpr fixed_string<Capacity> generate(const model_view& m, const buffers& b,
     for (char c : next)
       if (out.size() < max_length) out.push_back(c);
     if (p == m.context) break;  // the context is full
-    step(m, b, static_cast<std::uint8_t>(k), p++);
+    step_validated(m, b, static_cast<std::uint8_t>(k), p++);
   }
   return out;
 }

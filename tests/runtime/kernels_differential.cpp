@@ -16,6 +16,7 @@
 #include <numeric>
 #include <vector>
 
+#include <tinylm/dot_int8.hpp>
 #include <tinylm/exp_table.hpp>
 #include <tinylm/fixed_point.hpp>
 #include <tinylm/isqrt.hpp>
@@ -169,6 +170,28 @@ TEST_CASE("matvec_int8: random cases against a 64-bit model", "[kernels][diff]")
       }
     }
   }
+}
+
+TEST_CASE("dot_int8: the run-time (SSE2) path, the loop and a 64-bit model agree bit for bit", "[kernels][diff]") {
+  // Every length 0..100 (the 16- and 8-wide steps and every tail), extreme
+  // values included, and the compile-time path on one case.
+  tinylm::xorshift32 rng(77);
+  std::vector<std::int8_t> a(100), b(100);
+  for (std::size_t n = 0; n <= 100; ++n) {
+    for (int rep = 0; rep < 20; ++rep) {
+      for (std::size_t j = 0; j < n; ++j) {
+        a[j] = static_cast<std::int8_t>(rep == 0 ? -128 : static_cast<int>(rng.next() >> 24) - 128);
+        b[j] = static_cast<std::int8_t>(rep == 0 ? -128 : static_cast<int>(rng.next() >> 24) - 128);
+      }
+      std::int64_t model = 0;
+      for (std::size_t j = 0; j < n; ++j) model += std::int64_t{a[j]} * b[j];
+      REQUIRE(tinylm::dot_int8(a.data(), b.data(), n) == model);
+      REQUIRE(tinylm::dot_int8_reference(a.data(), b.data(), n) == model);
+    }
+  }
+  static constexpr std::int8_t ca[19] = {-128, 127, -1, 5, 9, -7, 100, -100, 3, 2, 1, 0, -128, -128, 127, 6, 7, 8, 9};
+  constexpr std::int32_t at_compile_time = tinylm::dot_int8(ca, ca, 19);
+  CHECK(at_compile_time == tinylm::dot_int8(ca, ca, 19));
 }
 
 TEST_CASE("matvec_int2: reference, fast and public path against a model", "[kernels][diff]") {
