@@ -26,7 +26,7 @@ void run_eval(const eval_args& a) {
     const transformer_tables model = read_transformer_file(a.model_path);
     if (model.shape.chat)
       throw error(fmt::format("'{}' is a chat transformer: eval measures text models (bits per byte)", a.model_path));
-    const corpus text = read_corpus(a.text_path, parse_records(a.records_text), 0, "text");
+    const corpus text = read_corpus(a.text_path, parse_records(a.records_text), '\n', "text");
     std::vector<std::string> lines;
     std::size_t bytes = 0;
     for (const auto& item : text.items) lines.emplace_back(item.begin(), item.end()), bytes += item.size() + 1;

@@ -13,6 +13,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "corpus/chat.hpp"
+#include "corpus/corpus.hpp"
 #include "families/transformer/trainer.hpp"
 #include "formats/cpp_header.hpp"
 #include "formats/transformer_file.hpp"
@@ -64,21 +65,11 @@ bool is_chat_corpus(const std::string& path) {
   return lines > 0 && pairs == lines;
 }
 
+// The lines of a text corpus (corpus.hpp's records; '\n' as the end byte
+// cannot occur inside a line, so any byte is allowed in the text).
 std::vector<std::string> read_lines(const std::string& path, const char* what) {
-  const std::vector<std::uint8_t> bytes = read_file_bytes(path, what);
   std::vector<std::string> lines;
-  std::string cur;
-  for (std::uint8_t b : bytes) {
-    if (b == '\n') {
-      if (!cur.empty() && cur.back() == '\r') cur.pop_back();
-      if (!cur.empty()) lines.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(static_cast<char>(b));
-    }
-  }
-  if (!cur.empty()) lines.push_back(cur);
-  if (lines.empty()) throw error(fmt::format("{} '{}' has no text (empty, or only empty lines)", what, path));
+  for (const auto& item : read_corpus(path, records::line, '\n', what).items) lines.emplace_back(item.begin(), item.end());
   return lines;
 }
 
