@@ -136,3 +136,39 @@ TEST_CASE("the plan lists one token's stages and its memory", "[transformer]") {
   CHECK(p.macs_last - p.macs_first == 2 * 11 * 8 * 2);
   CHECK(p.weight_bytes == view.weight_count() + 2 * view.gain_count() + view.frac_count());
 }
+
+#include <tinylm/zoo/sayings_transformer.hpp>
+#include <tinylm/zoo/tinychat_transformer.hpp>
+
+TEMPLATE_TEST_CASE("the bundled transformers: every byte encodes and decodes to its normal form", "[transformer][zoo]",
+                   tinylm::zoo::tinychat_transformer, tinylm::zoo::sayings_transformer) {
+  const tf::model_view v = tf::view_of<TestType>();
+  REQUIRE(tf::validate_shape(v) == nullptr);
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    std::uint8_t out[bpe::max_text] = {};
+    const std::size_t n = bpe::encode(v.tokenizer, std::string_view(&c, 1), out);
+    REQUIRE(n == 1);
+    CHECK(bpe::decode<4>(v.tokenizer, out, n) == bpe::normalised<4>(v.tokenizer, std::string_view(&c, 1)));
+  }
+  tinylm::xorshift32 rng(99);
+  for (int i = 0; i < 300; ++i) {
+    std::string s;
+    const std::size_t len = rng.below(400);
+    for (std::size_t k = 0; k < len; ++k) {
+      const std::uint32_t r = rng.next();
+      s.push_back((r & 1u) != 0 ? "the cat sat on a mat, HELLO? 42"[(r >> 8) % 31] : static_cast<char>(r >> 24));
+    }
+    std::uint8_t out[bpe::max_text] = {};
+    const std::size_t n = bpe::encode(v.tokenizer, s, out);
+    CHECK(bpe::decode<255>(v.tokenizer, out, n) == bpe::normalised<255>(v.tokenizer, s));
+  }
+  // Every reply stays within the context and the capacity, whatever the prompt.
+  const std::string all_bytes = [] {
+    std::string t;
+    for (int b = 0; b < 256; ++b) t.push_back(static_cast<char>(b));
+    return t;
+  }();
+  CHECK(tinylm::reply<TestType>(all_bytes).size() <= 128);
+  CHECK(tinylm::reply<TestType>("").size() <= 128);
+}
