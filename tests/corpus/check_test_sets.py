@@ -19,6 +19,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "..", "..", "codegen", "corpus")
 TEST = os.path.join(CORPUS, "test")
+VALIDATION = os.path.join(CORPUS, "validation")  # the validation twin (tinychat), not frozen
 THRESHOLD = 0.6
 MODELS = {"tinychat": "tinychat.txt", "guess": "guess.txt"}
 KINDS = ["paraphrase", "typo", "order", "filler", "case"]
@@ -114,6 +115,21 @@ def main():
             problems.append(r.stdout.strip() or f"make_kinds.py {model} --check failed")
     if report:
         return 0
+    # The validation twin: no near copy of a training line or of a test prompt,
+    # and its derived kinds are make_kinds.py's output.
+    test_grams = [trigrams(p) for k in KINDS for p, _ in pairs(os.path.join(TEST, f"tinychat-{k}.txt"))]
+    train_grams = [trigrams(p) for p, _ in pairs(os.path.join(CORPUS, "tinychat.txt"))]
+    for kind in KINDS:
+        for p, _ in pairs(os.path.join(VALIDATION, f"tinychat-{kind}.txt")):
+            t = trigrams(p)
+            for name, ref in (("training line", train_grams), ("test prompt", test_grams)):
+                j = max(len(t & g) / len(t | g) for g in ref)
+                if j > THRESHOLD:
+                    problems.append(f"validation tinychat-{kind}: '{p}' is a near copy of a {name} ({j:.3f})")
+    r = subprocess.run([sys.executable, os.path.join(TEST, "make_kinds.py"), "tinychat", "--check", "--dir", VALIDATION],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        problems.append(r.stdout.strip() or "make_kinds.py tinychat --dir validation --check failed")
     recorded = recorded_hashes()
     expected = {f"{m}-{k}.txt" for m in MODELS for k in KINDS}
     if set(recorded) != expected:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "corpus/augment.hpp"
 #include "corpus/bpe_trainer.hpp"
 #include "families/transformer/trainer.hpp"
 #include "formats/cpp_header.hpp"
@@ -164,4 +165,22 @@ TEST_CASE("the transformer model file round-trips and refuses corrupt files", "[
   write(gen::transformer_file_bytes(wrong));
   REQUIRE_THROWS_WITH(gen::read_transformer_file(path), Catch::Contains("a fraction is outside"));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("prompt augmentation: word noise deletes a word or swaps two neighbours", "[transformer_trainer]") {
+  struct counter {
+    std::size_t n = 0;
+    std::size_t below(std::size_t k) { return n++ % k; }
+  };
+  counter r;
+  CHECK(gen::add_word_noise(std::string("alone"), r) == "alone");
+  CHECK(r.n == 0);
+  // The counter answers 0, 1, 2, ... modulo the range: position 0, then 1
+  // (swap) -> the first two words swap.
+  counter s;
+  CHECK(gen::add_word_noise(std::string("how are you"), s) == "are how you");
+  // Starting at 1: position 1, then 0 (delete), then word 3 % 3 = 0 goes.
+  counter d;
+  d.n = 1;
+  CHECK(gen::add_word_noise(std::string("how are you"), d) == "are you");
 }

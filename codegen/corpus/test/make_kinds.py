@@ -4,6 +4,8 @@ hand-written paraphrases (see codegen/corpus/README.md, "Frozen test sets").
 
   make_kinds.py MODEL        # writes test/MODEL-{typo,order,filler,case}.txt
   make_kinds.py MODEL --check  # the files are what this script writes
+  make_kinds.py MODEL --dir DIR  # the same for DIR/MODEL-paraphrase.txt (the
+                                 # validation twin: codegen/corpus/validation)
 
 MODEL is tinychat or guess. Input: test/MODEL-paraphrase.txt, `prompt | REPLY`
 lines (guess prompts are `object: question`; only the question is edited, as
@@ -127,8 +129,8 @@ def case(rng, q):
     return q + "?!"
 
 
-def derive(model):
-    pairs = read_pairs(os.path.join(HERE, f"{model}-paraphrase.txt"))
+def derive(model, folder):
+    pairs = read_pairs(os.path.join(folder, f"{model}-paraphrase.txt"))
     out = {}
     for kind in KINDS:
         rng = random.Random(f"{model}-{kind}")
@@ -147,9 +149,12 @@ def main():
         return 2
     model = sys.argv[1]
     check = "--check" in sys.argv[2:]
+    folder = HERE
+    if "--dir" in sys.argv[2:]:
+        folder = sys.argv[sys.argv.index("--dir") + 1]
     bad = 0
-    for kind, text in derive(model).items():
-        path = os.path.join(HERE, f"{model}-{kind}.txt")
+    for kind, text in derive(model, folder).items():
+        path = os.path.join(folder, f"{model}-{kind}.txt")
         if check:
             old = open(path, encoding="ascii").read() if os.path.exists(path) else None
             if old != text:

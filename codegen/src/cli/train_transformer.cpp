@@ -24,6 +24,7 @@ namespace {
 
 struct train_transformer_args {
   std::string corpus, heldout, output, name, ns = "tinylm::zoo", form = "auto", budget;
+  std::vector<std::string> validation;
   transformer_options opts;
   std::size_t vocab = 128;
   bool quiet = false;
@@ -73,6 +74,14 @@ std::vector<std::string> read_lines(const std::string& path, const char* what) {
   return lines;
 }
 
+// " --validation a/b.txt ..." as recorded in a header: paths relative to the
+// corpus's folder, so the command reruns from there.
+std::string validation_flags(const std::vector<std::string>& files) {
+  std::string out;
+  for (const std::string& f : files) out += " --validation " + f;
+  return out;
+}
+
 void train_transformer_args::run() {
   if (name.empty()) name = base_name(output);
   if (!is_identifier(name)) throw error(fmt::format("model name '{}' is not a C++ identifier (set --name)", name));
@@ -107,6 +116,10 @@ void train_transformer_args::run() {
   std::string heldout_note;
   if (chat) {
     const std::vector<chat_pair> pairs = read_chat_corpus(corpus);
+    for (const std::string& v : validation) {
+      const std::vector<chat_pair> more = read_chat_corpus(v, "validation file");
+      opts.validation.insert(opts.validation.end(), more.begin(), more.end());
+    }
     r = train_transformer_chat(pairs, opts);
     if (!heldout.empty()) {
       const double acc = transformer_chat_accuracy(r.model, read_chat_corpus(heldout, "held-out file"));
@@ -115,6 +128,7 @@ void train_transformer_args::run() {
       heldout_note = fmt::format("held-out exact replies {:.1f}% ({})", 100 * acc, base_name(heldout));
     }
   } else {
+    if (!validation.empty()) throw error("--validation is for chat corpora (text models validate on --val-every)");
     r = train_transformer_text(read_lines(corpus, "corpus"), opts);
     if (!heldout.empty()) {
       const double bpb = transformer_bits_per_byte(r.model, read_lines(heldout, "held-out file"));
@@ -126,11 +140,13 @@ void train_transformer_args::run() {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   transformer_tables& m = r.model;
   const std::string command = fmt::format(
-      "tinylm-gen train transformer --corpus {}{} --form {} --seed {} --epochs {} --batch {} --lr {} --lr-floor {} "
-      "--warmup {} --weight-decay {} --qat-start {} --typo {} --val-every {} --vocab {} --d-model {} --heads {} --layers {} "
+      "tinylm-gen train transformer --corpus {}{}{} --form {} --seed {} --epochs {} --batch {} --lr {} --lr-floor {} "
+      "--warmup {} --weight-decay {} --qat-start {} --typo {}{} --val-every {} --vocab {} --d-model {} --heads {} --layers {} "
       "--ffn {} --context {} --min-reply {}{} -o {} --name {} --namespace {}",
-      base_name(corpus), heldout.empty() ? "" : " --heldout " + base_name(heldout), chat ? "chat" : "text", opts.seed,
+      base_name(corpus), heldout.empty() ? "" : " --heldout " + base_name(heldout), validation_flags(validation),
+      chat ? "chat" : "text", opts.seed,
       opts.epochs, opts.batch, opts.learning_rate, opts.lr_floor, opts.warmup, opts.weight_decay, opts.qat_start, opts.typo,
+      opts.word_noise > 0 ? fmt::format(" --word-noise {}", opts.word_noise) : std::string(),
       opts.val_every, vocab, s.d_model, s.heads, s.layers, s.ffn, s.context, s.min_reply, s.tied ? " --tied" : "",
       base_name(output), name, ns);
   m.metadata["corpus"] = base_name(corpus);
@@ -209,6 +225,15 @@ command add_train_transformer_command(CLI::App& train) {
                 "this probability, a second with its square, a third with its cube")
       ->default_val(0.5)
       ->check(CLI::Range(0.0, 0.95));
+  t->add_option("--word-noise", o.word_noise,
+                "Chat: each epoch a prompt loses a random word or has two neighbouring words swapped with this "
+                "probability")
+      ->default_val(0.0)
+      ->check(CLI::Range(0.0, 1.0));
+  t->add_option("--validation", c->validation,
+                "Chat: validation files (repeatable) that choose the checkpoint instead of every --val-every-th line; "
+                "every corpus line then trains")
+      ->take_all();
   t->add_option("--val-every", o.val_every, "Every Nth line is validation (0: select on the training lines)")
       ->default_val(10);
   t->add_option("--threads", o.threads, "Threads (0: every core); the result does not depend on it")->default_val(0);

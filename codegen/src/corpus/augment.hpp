@@ -3,6 +3,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace tinylm::gen {
 
@@ -27,6 +28,26 @@ std::string add_typo(std::string s, Rng& r) {
     default: s.insert(i, 1, letter()); break;
   }
   return s;
+}
+
+// One random word-level edit (easy data augmentation): delete a word, or
+// swap two neighbouring words. A prompt of one word is left alone.
+template <class Rng>
+std::string add_word_noise(const std::string& s, Rng& r) {
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i)
+    if (i == s.size() || s[i] == ' ') {
+      if (i > start) words.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  if (words.size() < 2) return s;
+  const std::size_t i = r.below(words.size() - 1);
+  if (r.below(2) == 0) words.erase(words.begin() + static_cast<std::ptrdiff_t>(r.below(words.size())));
+  else std::swap(words[i], words[i + 1]);
+  std::string out;
+  for (std::size_t k = 0; k < words.size(); ++k) out += (k ? " " : "") + words[k];
+  return out;
 }
 
 }  // namespace tinylm::gen

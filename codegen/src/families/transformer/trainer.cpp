@@ -604,7 +604,12 @@ void split_lines(const std::vector<T>& all, std::size_t every, std::vector<T>& t
 
 transformer_result train_transformer_chat(const std::vector<chat_pair>& pairs, const transformer_options& o) {
   std::vector<chat_pair> tr, val;
-  split_lines(pairs, o.val_every, tr, val);
+  if (o.validation.empty()) {
+    split_lines(pairs, o.val_every, tr, val);
+  } else {
+    tr = pairs;
+    val = o.validation;
+  }
   if (tr.empty() || val.empty()) throw error("too few lines to train and validate (set --val-every)");
   std::vector<std::string> texts;
   for (const chat_pair& p : tr) texts.push_back(p.prompt), texts.push_back(p.reply);
@@ -622,10 +627,13 @@ transformer_result train_transformer_chat(const std::vector<chat_pair>& pairs, c
   // hash-MLP trainer does; seeded, so deterministic).
   normal_rng typo_rng(o.seed ^ 0x7479706Full);
   const auto epoch_sequences = [&](int epoch) {
-    if (o.typo <= 0 || epoch == 0) return chat_sequences(tok, opt.shape, tr);
+    if ((o.typo <= 0 && o.word_noise <= 0) || epoch == 0) return chat_sequences(tok, opt.shape, tr);
     std::vector<chat_pair> noisy = tr;
-    for (chat_pair& p : noisy)
-      for (int k = 0; k < 3 && typo_rng.uniform() < o.typo; ++k) p.prompt = add_typo(std::move(p.prompt), typo_rng);
+    for (chat_pair& p : noisy) {
+      if (o.word_noise > 0 && typo_rng.uniform() < o.word_noise) p.prompt = add_word_noise(p.prompt, typo_rng);
+      for (int k = 0; k < 3 && o.typo > 0 && typo_rng.uniform() < o.typo; ++k)
+        p.prompt = add_typo(std::move(p.prompt), typo_rng);
+    }
     return chat_sequences(tok, opt.shape, noisy);
   };
   transformer_result r = train(

@@ -54,7 +54,9 @@ struct transformer_options {
   double weight_decay = 0.01;
   double qat_start = 0.25;        // fraction of the steps before the quantised forward starts
   double typo = 0.5;              // chat: per epoch and prompt, P(a random edit), repeated (at most 3)
+  double word_noise = 0.0;        // chat: per epoch and prompt, P(delete a word or swap two neighbours)
   std::size_t val_every = 10;     // every val_every-th line is validation (0: the training lines)
+  std::vector<chat_pair> validation;  // chat: when not empty, the validation lines (all corpus lines train)
   unsigned threads = 1;
   bool progress = true;
 };
