@@ -63,6 +63,13 @@ std::vector<std::string> split_empty_assignments(int argc, char** argv) {
   return args;
 }
 
+void require_output_folder(const std::string& output) {
+  const std::filesystem::path folder = std::filesystem::path(output).parent_path();
+  std::error_code ec;
+  if (!folder.empty() && !std::filesystem::is_directory(folder, ec))
+    throw error(fmt::format("the output folder '{}' does not exist (-o {})", folder.string(), output));
+}
+
 void plot_curve(const std::string& csv, const std::string& png, const std::string& y2_label, bool unit_y2,
                 const std::string& series) {
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {

@@ -28,6 +28,10 @@ void require_family(const std::string& path, const char* format, const char* why
 // the next argument as its value.
 std::vector<std::string> split_empty_assignments(int argc, char** argv);
 
+// Throws gen::error when the folder of an output prefix does not exist:
+// checked before long work (training), not after it.
+void require_output_folder(const std::string& output);
+
 // The training curve as a PNG through gnuplot (a warning, no plot, without
 // it): `series` is gnuplot's plot arguments after the file name; the second
 // axis is labelled y2_label (range 0..1 when unit_y2).

@@ -48,6 +48,7 @@ std::vector<std::size_t> parse_hidden(const std::string& text) {
 void train_hashmlp_args::run() {
   if (name.empty()) name = base_name(output);
   if (!is_identifier(name)) throw error(fmt::format("model name '{}' is not a C++ identifier (set --name)", name));
+  require_output_folder(output);
   opts.hidden = parse_hidden(hidden);
   opts.alphabet = alphabet;
   opts.progress = !quiet;

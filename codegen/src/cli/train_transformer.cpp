@@ -85,6 +85,7 @@ std::string validation_flags(const std::vector<std::string>& files) {
 void train_transformer_args::run() {
   if (name.empty()) name = base_name(output);
   if (!is_identifier(name)) throw error(fmt::format("model name '{}' is not a C++ identifier (set --name)", name));
+  require_output_folder(output);
   const bool chat = form == "chat" || (form == "auto" && is_chat_corpus(corpus));
   opts.tokenizer.vocab_size = vocab;
   opts.progress = !quiet;
