@@ -143,9 +143,6 @@ void update_fractions(float_transformer& net) {
     net.act_frac[a] = static_cast<std::int8_t>(frac_for(std::max(1e-3, static_cast<double>(net.act_max[a]))));
 }
 
-namespace {
-
-// The weights the forward uses: rounded to their grids when quantising.
 std::vector<float> forward_weights(const float_transformer& net) {
   std::vector<float> w = net.params;
   if (!net.quantise) return w;
@@ -157,6 +154,8 @@ std::vector<float> forward_weights(const float_transformer& net) {
   }
   return w;
 }
+
+namespace {
 
 void matvec(const float* W, const float* x, float* y, std::size_t rows, std::size_t cols) {
   for (std::size_t r = 0; r < rows; ++r) {
@@ -228,13 +227,14 @@ struct quantiser {
 }  // namespace
 
 double transformer_loss(float_transformer& net, const token_sequence& seq, float* grad, bool track,
-                        std::vector<float>* last_logits) {
+                        std::vector<float>* last_logits, const float* weights) {
   const transformer_shape& s = net.shape;
   const std::size_t d = s.d_model, H = s.heads, hd = d / H, F = s.ffn, V = net.vocab, L = s.layers;
   const std::size_t n = std::min(seq.input.size(), s.context);
   if (n == 0) return 0;
-  const std::vector<float> Wv = forward_weights(net);
-  const float* W = Wv.data();
+  std::vector<float> own;
+  if (weights == nullptr) own = forward_weights(net);
+  const float* W = weights != nullptr ? weights : own.data();
   const auto T_ = [&](std::size_t t) { return W + net.offset(t); };
   const quantiser Q{net.quantise};
   const float att_scale = std::ldexp(1.0f, -tf::attention_shift(hd));
@@ -520,6 +520,7 @@ transformer_result train(const std::function<std::vector<token_sequence>(int)>& 
       const std::size_t first = bidx * o.batch, count = std::min(o.batch, order.size() - first);
       const bool track = !net.quantise || step % 16 == 0;
       // Per-sequence gradients, in parallel; the sum below runs in sequence order.
+      const std::vector<float> step_weights = forward_weights(net);
       std::vector<float_transformer> locals(threads, net);
       for (auto& l : locals) std::fill(l.act_max.begin(), l.act_max.end(), 0.0f);
       std::vector<std::thread> pool;
@@ -527,7 +528,8 @@ transformer_result train(const std::function<std::vector<token_sequence>(int)>& 
         pool.emplace_back([&, th] {
           for (std::size_t k = th; k < count; k += threads) {
             std::fill(grads[k].begin(), grads[k].end(), 0.0f);
-            losses[k] = transformer_loss(locals[th], train_seqs[order[first + k]], grads[k].data(), track);
+            losses[k] = transformer_loss(locals[th], train_seqs[order[first + k]], grads[k].data(), track, nullptr,
+                                         step_weights.data());
           }
         });
       for (auto& t : pool) t.join();

@@ -92,8 +92,14 @@ float_transformer init_transformer(const transformer_shape& shape, std::size_t v
 // to grad (params' size) when grad is not null; updates act_max when
 // track_activations.
 // last_logits, when not null, receives the logits at the last position.
+// weights, when not null, are forward_weights(net) computed by the caller
+// (once per step, not once per sequence).
 double transformer_loss(float_transformer& net, const token_sequence& seq, float* grad, bool track_activations,
-                        std::vector<float>* last_logits = nullptr);
+                        std::vector<float>* last_logits = nullptr, const float* weights = nullptr);
+
+// The weights the forward pass uses: the parameters, rounded to their int8
+// grids (gains to Q8.8) when quantising.
+std::vector<float> forward_weights(const float_transformer& net);
 
 // The integer model of the network (fractions from its current state).
 transformer_tables export_transformer(const float_transformer& net, const bpe_tables& tokenizer);
