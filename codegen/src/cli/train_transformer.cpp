@@ -41,30 +41,9 @@ constexpr candidate candidates[] = {{8, 2, 1, 16},  {16, 2, 1, 32}, {16, 2, 2, 3
                                     {64, 8, 6, 128}, {96, 8, 6, 192}, {128, 8, 8, 256}};
 
 std::size_t bytes_of(const transformer_shape& s, std::size_t vocab) {
-  tinylm::transformer::model_view v;
-  v.vocab = vocab;
-  v.d_model = s.d_model;
-  v.heads = s.heads;
-  v.layers = s.layers;
-  v.ffn = s.ffn;
-  v.context = s.context;
-  v.tied = s.tied;
-  return tinylm::transformer::plan(v).weight_bytes;
+  return tinylm::transformer::plan(shape_view(s, vocab)).weight_bytes;
 }
 
-bool is_chat_corpus(const std::string& path) {
-  const std::vector<std::uint8_t> bytes = read_file_bytes(path, "corpus");
-  if (bytes.empty()) throw error(fmt::format("corpus '{}' is empty", path));
-  const std::string text(bytes.begin(), bytes.end());
-  std::size_t lines = 0, pairs = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    if (end > pos) ++lines, pairs += text.find(" | ", pos) < end;
-    pos = end + 1;
-  }
-  return lines > 0 && pairs == lines;
-}
 
 // The lines of a text corpus (corpus.hpp's records; '\n' as the end byte
 // cannot occur inside a line, so any byte is allowed in the text).
@@ -80,6 +59,13 @@ std::string validation_flags(const std::vector<std::string>& files) {
   std::string out;
   for (const std::string& f : files) out += " --validation " + f;
   return out;
+}
+
+// A chat corpus: every line has " | ".
+bool is_chat_corpus(const std::string& path) {
+  for (const std::string& line : read_lines(path, "corpus"))
+    if (line.find(" | ") == std::string::npos) return false;
+  return true;
 }
 
 void train_transformer_args::run() {

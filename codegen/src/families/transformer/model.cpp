@@ -2,18 +2,23 @@
 
 namespace tinylm::gen {
 
-tinylm::transformer::model_view transformer_tables::view() const {
+tinylm::transformer::model_view shape_view(const transformer_shape& s, std::size_t vocab) {
   tinylm::transformer::model_view v;
+  v.vocab = vocab;
+  v.d_model = s.d_model;
+  v.heads = s.heads;
+  v.layers = s.layers;
+  v.ffn = s.ffn;
+  v.context = s.context;
+  v.min_reply = s.min_reply;
+  v.tied = s.tied;
+  v.chat = s.chat;
+  return v;
+}
+
+tinylm::transformer::model_view transformer_tables::view() const {
+  tinylm::transformer::model_view v = shape_view(shape, vocab());
   v.tokenizer = tokenizer.view();
-  v.vocab = vocab();
-  v.d_model = shape.d_model;
-  v.heads = shape.heads;
-  v.layers = shape.layers;
-  v.ffn = shape.ffn;
-  v.context = shape.context;
-  v.min_reply = shape.min_reply;
-  v.tied = shape.tied;
-  v.chat = shape.chat;
   v.weights = weights.data();
   v.gains = gains.data();
   v.fracs = fracs.data();
@@ -30,14 +35,7 @@ tinylm::transformer::buffers transformer_workspace::refs() {
 }
 
 std::size_t transformer_weight_count(const transformer_shape& s, std::size_t vocab) {
-  tinylm::transformer::model_view v;
-  v.vocab = vocab;
-  v.d_model = s.d_model;
-  v.layers = s.layers;
-  v.ffn = s.ffn;
-  v.context = s.context;
-  v.tied = s.tied;
-  return v.weight_count();
+  return shape_view(s, vocab).weight_count();
 }
 
 }  // namespace tinylm::gen

@@ -46,6 +46,10 @@ class transformer_workspace {
   std::vector<std::int8_t> a_, q_, o_, u_, k_cache_, v_cache_;
 };
 
+// A view of a shape and vocabulary without tables (no tokenizer, no
+// weights): what the counts, the plan and the prompt room need.
+tinylm::transformer::model_view shape_view(const transformer_shape& s, std::size_t vocab);
+
 // The view's counts for a shape and vocabulary (weights, gains, fractions).
 std::size_t transformer_weight_count(const transformer_shape& s, std::size_t vocab);
 

@@ -14,18 +14,14 @@ namespace tf = tinylm::transformer;
 // ---- sequences ----------------------------------------------------------------------
 std::vector<token_sequence> chat_sequences(const bpe_tables& t, const transformer_shape& s,
                                            const std::vector<chat_pair>& pairs) {
-  tf::model_view v;
-  v.context = s.context;
+  tf::model_view v = shape_view(s, t.vocab_size());
+  v.tokenizer = t.view();
   v.chat = true;
-  v.min_reply = s.min_reply;
   std::vector<token_sequence> out;
   for (const chat_pair& p : pairs) {
-    std::vector<std::uint8_t> prompt = encode(t, p.prompt);
-    const std::size_t room = v.prompt_room();
-    if (prompt.size() > room) prompt.erase(prompt.begin(), prompt.end() - static_cast<std::ptrdiff_t>(room));
-    std::vector<std::uint8_t> seq = {tinylm::bpe::end_token};
-    seq.insert(seq.end(), prompt.begin(), prompt.end());
-    seq.push_back(tinylm::bpe::sep_token);
+    // END, the prompt's last prompt_room() tokens, SEP: the library's own start.
+    std::uint8_t start[tf::max_context] = {};
+    std::vector<std::uint8_t> seq(start, start + tf::start_tokens(v, p.prompt, start));
     const std::size_t first_target = seq.size() - 1;  // the position of SEP predicts the reply's first token
     const std::vector<std::uint8_t> reply = encode(t, p.reply);
     seq.insert(seq.end(), reply.begin(), reply.end());
@@ -99,10 +95,8 @@ double transformer_bits_per_byte(const transformer_tables& m, const std::vector<
 
 double float_chat_accuracy(float_transformer& net, const bpe_tables& t, const std::vector<chat_pair>& pairs) {
   if (pairs.empty()) return 0;
-  transformer_tables shell;  // only the shape and tokenizer, for start_tokens
-  shell.tokenizer = t;
-  shell.shape = net.shape;
-  tf::model_view v = shell.view();
+  tf::model_view v = shape_view(net.shape, t.vocab_size());
+  v.tokenizer = t.view();
   std::size_t ok = 0;
   std::vector<float> logits;
   for (const chat_pair& p : pairs) {
