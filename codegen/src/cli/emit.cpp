@@ -7,9 +7,12 @@
 #include "cli/options.hpp"
 #include "formats/hashmlp_file.hpp"
 #include "formats/ngram_file.hpp"
+#include "formats/safetensors.hpp"
+#include "formats/transformer_file.hpp"
 #include "targets/cpm/cpm.hpp"
 #include "targets/m6502/program.hpp"
 #include "targets/m6502_targets.hpp"
+#include "targets/sim6502/sim6502.hpp"
 
 namespace tinylm::gen {
 
@@ -43,17 +46,31 @@ void emit_cpm_target(const emit_args& a) {
              cpm_plan_text(program), cpm_build_command(program, a.output));
 }
 
-// A 6502 program of an n-gram model file (targets/m6502, sim6502, nes).
+// A 6502 program of an n-gram model file (targets/m6502, sim6502, nes), or
+// of a transformer model file (sim6502).
 void emit_6502_target(const emit_args& a) {
-  require_family(a.model_path, ngram_format, "the 6502 targets run n-gram models (hash-MLP models: --target cpm)");
-  const ngram_tables model = read_model_file(a.model_path);
-  const program_6502 program = emit_program_6502(model, parse_target_6502(a.target));
+  program_6502 program;
+  std::string what;
+  if (model_file_format(a.model_path) == transformer_format) {
+    if (a.target != "sim6502")
+      throw error(fmt::format("the {} target runs n-gram models; a transformer model runs on --target sim6502",
+                              a.target));
+    const transformer_tables model = read_transformer_file(a.model_path);
+    program = sim6502_transformer_program(model);
+    what = "a transformer";
+  } else {
+    require_family(a.model_path, ngram_format,
+                   "the 6502 targets run n-gram and transformer models (hash-MLP models: --target cpm)");
+    const ngram_tables model = read_model_file(a.model_path);
+    program = emit_program_6502(model, parse_target_6502(a.target));
+    what = fmt::format("order {}", model.order);
+  }
   write_program(program, a.output);
   std::string names;
   for (const auto& f : program.sources) names += f.name + ", ";
   for (const auto& f : program.includes) names += f.name + ", ";
-  fmt::print("tinylm-gen: wrote {}{} in {} (order {}, {} bytes of tables, {} bytes of zero page)\n", names,
-             program.config.name, a.output, model.order, program.table_bytes, program.zero_page_bytes);
+  fmt::print("tinylm-gen: wrote {}{} in {} ({}, {} bytes of tables, {} bytes of zero page)\n", names,
+             program.config.name, a.output, what, program.table_bytes, program.zero_page_bytes);
   fmt::print("RAM map ({}):\n{}", a.target, ram_map_text(program));
   if (!program.rom_plan.empty()) fmt::print("ROM plan ({}):\n{}", a.target, program.rom_plan);
   fmt::print("Build with:\n{}\n", build_command(program, a.output));

@@ -113,3 +113,62 @@ tinylm_target6502_test(mutation.end_byte ${tinylm_small_model}
 # The same search mutant on a table of 256 nodes or more (the 16-bit search).
 tinylm_target6502_test(mutation.search16_hang --order 3 --budget 8K --end-byte 10 --expect-mismatch
   --mutate "adc #1\n        sta tlm_lo" "adc #0\n        sta tlm_lo")
+
+# ---- the transformer runtime (codegen/asm/m6502/transformer_runtime.s) -------
+# tests/target/sim6502/transformer_agreement.cpp: every token at position 0,
+# random sequences of every length, and replies to every byte value, long and
+# empty prompts and the held-out and test prompts must give the C++ oracle's
+# logits, tokens and bytes, bit for bit.
+add_executable(tinylm_target6502_transformer ${CMAKE_CURRENT_LIST_DIR}/transformer_agreement.cpp)
+target_link_libraries(tinylm_target6502_transformer PRIVATE tinylm_codegen fmt::fmt tinylm_warnings)
+add_dependencies(tinylm_target6502_transformer tinylm-gen)
+
+# tinylm_target6502_transformer_test(<name> <model> <driver arguments>...)
+function(tinylm_target6502_transformer_test name model)
+  add_test(NAME target6502.transformer.${name}
+    COMMAND tinylm_target6502_transformer
+      --gen $<TARGET_FILE:tinylm-gen> --cl65 ${TINYLM_CL65} --sim65 ${TINYLM_SIM65}
+      --work ${CMAKE_CURRENT_BINARY_DIR}/target6502/transformer_${name} --model ${model} ${ARGN})
+  set_tests_properties(target6502.transformer.${name} PROPERTIES LABELS target6502 TIMEOUT 600)
+endfunction()
+
+# A small transformer trained here (one layer, 2 heads of 8, untied head,
+# vocabulary 64, context 12): the runtime on other shapes than the bundled
+# ones, in every build.
+set(tinylm_small_transformer ${CMAKE_CURRENT_BINARY_DIR}/target6502/small_transformer/model)
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/target6502/small_transformer)
+add_test(NAME target6502.transformer.train_small
+  COMMAND tinylm-gen train transformer --corpus ${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat.txt
+    --vocab 64 --d-model 16 --heads 2 --layers 1 --ffn 24 --context 12 --min-reply 4 --epochs 2 --seed 3
+    --threads 2 -q -o ${tinylm_small_transformer})
+set_tests_properties(target6502.transformer.train_small PROPERTIES LABELS target6502 TIMEOUT 300
+                     FIXTURES_SETUP tinylm_small_transformer)
+tinylm_target6502_transformer_test(small ${tinylm_small_transformer}.safetensors
+  --prompts ${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat-heldout.txt)
+set_tests_properties(target6502.transformer.small PROPERTIES FIXTURES_REQUIRED tinylm_small_transformer)
+# Mutants: each must be caught (the comparison can fail).
+function(tinylm_transformer_mutant name)
+  tinylm_target6502_transformer_test(mutation.${name} ${tinylm_small_transformer}.safetensors
+    --max-prompts 0 ${ARGN} --expect-mismatch)
+  set_tests_properties(target6502.transformer.mutation.${name} PROPERTIES FIXTURES_REQUIRED tinylm_small_transformer)
+endfunction()
+tinylm_transformer_mutant(flip_weight --flip-byte tlm_m_up0)        # one weight byte of the FFN
+tinylm_transformer_mutant(flip_embedding --flip-byte tlm_tok)       # one byte of the token embedding
+tinylm_transformer_mutant(input_bias --mutate "eor #$80                " "eor #$81                ")
+tinylm_transformer_mutant(exp_rounding --mutate "adc #8" "adc #7")
+tinylm_transformer_mutant(value_sums --mutate "jsr add_t\n        jsr shl7_t" "jsr shl7_t")  # drops SV1 << 7
+tinylm_transformer_mutant(merge_order --mutate "adc #TLM_FIRST_MERGE" "adc #TLM_FIRST_MERGE+1")
+
+# The bundled transformers (rebuilt from their recorded commands by the
+# zoo.reproducible tests of the g++ build): every held-out chat prompt; the
+# text model with short continuations (its context is 64).
+if("tinychat_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
+  tinylm_target6502_transformer_test(tinychat ${tinylm_zoo_models}/tinychat_transformer/reproducible/tinychat_transformer.safetensors
+    --prompts ${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat-heldout.txt)
+  set_tests_properties(target6502.transformer.tinychat PROPERTIES FIXTURES_REQUIRED zoo_tinychat_transformer)
+endif()
+if("sayings_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
+  tinylm_target6502_transformer_test(sayings ${tinylm_zoo_models}/sayings_transformer/reproducible/sayings_transformer.safetensors
+    --prompts ${PROJECT_SOURCE_DIR}/codegen/corpus/sayings-heldout.txt --max-prompts 20 --max-length 12)
+  set_tests_properties(target6502.transformer.sayings PROPERTIES FIXTURES_REQUIRED zoo_sayings_transformer)
+endif()

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "targets/m6502/ngram_runtime.hpp"
+#include "targets/m6502/transformer_runtime.hpp"
 #include "targets/template/asm_template.hpp"
 
 namespace tinylm::gen {
@@ -147,6 +148,55 @@ program_6502 sim6502_banked_program(const ngram_tables& model) {
   p.sources.push_back(
       {"banks.s", fill_template("m6502/sim6502/banks.s", {{"BUFFERS", reservation_lines(bank_buffers)}})});
   p.config = {"sim6502-banked.cfg", config};
+  return p;
+}
+
+std::vector<asm_variable> sim6502_transformer_buffers() {
+  return {{"in_buf", 256, "a request's header, then the prompt's last bytes", ""},
+          {"out_buf", 256, "a record to write", ""},
+          {"io_addr", 2, "read_in: where the next bytes go", ""},
+          {"io_left", 1, "read_in: bytes still to read", ""},
+          {"io_got", 1, "read_in: bytes the last read returned", ""},
+          {"max_left", 2, "bytes the reply may still have", ""},
+          {"skip_left", 2, "prompt bytes still to discard", ""},
+          {"keep", 1, "prompt bytes kept in in_buf (0-255)", ""},
+          {"flags", 1, "the request's flags", ""},
+          {"token", 1, "the chosen token", ""}};
+}
+
+program_6502 sim6502_transformer_program(const transformer_tables& model) {
+  namespace plan = sim6502_plan;
+  transformer_6502 code = emit_transformer_6502(model);
+  const std::vector<asm_variable> buffers = sim6502_transformer_buffers();
+
+  program_6502 p;
+  p.target = target_6502::sim6502;
+  p.table_bytes = code.table_bytes;
+  p.table_room = plan::table_room - total_bytes(code.buffers);
+  p.zero_page_bytes = total_bytes(code.zero_page);
+  p.output_name = "prog.prg";
+  p.map_name = "prog.map";
+  if (p.table_bytes > p.table_room)
+    throw error(fmt::format(
+        "the model does not fit the sim6502 target: its tables need {} bytes and its buffers {}, the target has "
+        "room for {} in all (the program space ${:04X}-${:04X}, less {} reserved for code)",
+        p.table_bytes, total_bytes(code.buffers), plan::table_room, plan::program_start,
+        plan::program_start + plan::program_size - 1, plan::code_reserve));
+  plan_sim6502_low_ram(p, code.zero_page, buffers, "sim6502", "the 6502 stack (the runtime needs at most 8 bytes of it)");
+  std::vector<ram_region>& map = p.ram_map;
+  map.push_back({plan::program_start, plan::program_size, "program",
+                 fmt::format("code, the model ({} bytes of tables), the runtime's buffers ({} bytes: activations, "
+                             "the KV cache), cc65's data and BSS",
+                             p.table_bytes, total_bytes(code.buffers))});
+  map.push_back({plan::program_start + static_cast<std::uint32_t>(plan::program_size), plan::c_stack_size, "C stack",
+                 "cc65's argument stack (read and write)"});
+  map.push_back({plan::io_start, 0x10000 - plan::io_start, "I/O", "sim65's paravirtualised I/O and vectors"});
+
+  p.sources.push_back(std::move(code.runtime));
+  p.sources.push_back(std::move(code.tables));
+  p.sources.push_back(
+      {"main.s", fill_template("m6502/sim6502/transformer_main.s", {{"BUFFERS", reservation_lines(buffers)}})});
+  p.config = {"sim6502.cfg", asm_template("m6502/sim6502/sim6502-transformer.cfg")};
   return p;
 }
 

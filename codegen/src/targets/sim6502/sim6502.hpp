@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "families/ngram/builder.hpp"
+#include "families/transformer/model.hpp"
 #include "targets/m6502/asm_source.hpp"
 #include "targets/m6502/program.hpp"
 
@@ -51,5 +52,12 @@ std::vector<asm_variable> sim6502_banks_buffers();
 // Throw gen::error if the model or the RAM plan does not fit.
 program_6502 sim6502_program(const ngram_tables& model);
 program_6502 sim6502_banked_program(const ngram_tables& model);
+
+// A transformer model's sim6502 program: the transformer runtime
+// (targets/m6502/transformer_runtime.hpp) and transformer_main.s (protocol:
+// codegen/asm/m6502/sim6502/transformer_main.s). Throws gen::error if the
+// model does not fit the plan or the runtime.
+program_6502 sim6502_transformer_program(const transformer_tables& model);
+std::vector<asm_variable> sim6502_transformer_buffers();
 
 }  // namespace tinylm::gen

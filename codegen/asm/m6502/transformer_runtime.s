@@ -1,0 +1,1770 @@
+; transformer_runtime.s - the 6502 mirror of tinylm::transformer (ca65).
+;
+; The C++ is the oracle: include/tinylm/transformer.hpp (step_validated,
+; start_tokens, generate with greedy decoding), rmsnorm.hpp, isqrt.hpp,
+; dot_int8.hpp (matvec_int8_int8, requantize), softmax.hpp (exp_weights),
+; exp_table.hpp and bpe.hpp (encode, append_token). For the same model and
+; prompt this code computes the same logits and writes the same reply, bit
+; for bit (tests/target/sim6502/transformer_agreement.cpp).
+;
+; `tinylm-gen emit` writes this file from its template (codegen/asm/m6502/
+; transformer_runtime.s in the tinylm repository) with the model's constants,
+; zero page and buffers filled in; the weights, the tokenizer and the list of
+; a token's stages (tlm_layers) are in transformer_tables.s.
+;
+; ---- the multiply-accumulate ------------------------------------------------
+; Every matmul (the projections, the FFN, the head, attention scores and the
+; weighted sum of the values) is one routine, mv_core, built on the identity
+;     2 sum_j a_j w_j = sum_j a_j^2 + sum_j w_j^2 - sum_j (a_j - w_j)^2
+; with one table of squares D[255 + t] = t^2 (t = -255 .. 255, 16 bits: the
+; pages tlm_dlo, tlm_dhi). sum w^2 of every weight row is computed by the
+; generator (tlm_*_sq*), sum a^2 once per input vector, so one multiply-
+; accumulate is ONE table lookup and a 24-bit subtract (about 44 cycles):
+; a matrix is stored column by column, each byte as 127 - w (w XOR $7F), so
+; that with the pointer tlm_plo = tlm_dlo + (a XOR $80) the byte indexes
+; D[255 + a - w] directly. The accumulator of a row is 24 bits, exact while
+; |2 dot| < 2^23 (the generator checks every weight row; attention has at
+; most 128 x 128 x 128).
+;
+; ---- numbers ----------------------------------------------------------------
+; requantize(v, s) (dot_int8.hpp): r = (2v + 2^s) >> (s + 1) for s >= 0 (round
+; half up), a saturating shift left for s < 0; the clamps follow. rmsnorm
+; (rmsnorm.hpp) with d a power of two: sum of squares (48 bits), isqrt of a
+; 64-bit value, inv = 2^40 / rms, and per element two multiplies with the
+; rounding shift of 16. Attention: scores, exp weights (exp table, k =
+; min(255, (max - s + 8) >> 4) for inv_temp 256), R = 2^32 / S, and the
+; values' weighted sum as two mv_core passes over the weights' high bytes
+; (w_hi - 64) and low bytes (w_lo - 128) with the column sums of the values.
+;
+; ---- rules ------------------------------------------------------------------
+; Only the zero page and buffers below (the generator's RAM plan) and at most
+; 8 bytes of stack; self-modifying code in mv_core (runs from RAM); no
+; interrupts are touched; no decimal mode.
+
+.setcpu "6502"
+
+; ---- the model's constants (filled in by tinylm-gen) ------------------------
+TLM_D          = @D@            ; d_model
+TLM_HEADS      = @HEADS@
+TLM_HD         = @HEAD_SIZE@    ; d_model / heads
+TLM_T          = @CONTEXT@      ; positions
+TLM_V          = @VOCAB@
+TLM_LOG2D      = @LOG2_D@
+TLM_TOK_SHIFT  = @TOK_SHIFT@    ; requantize the token embedding: frac_tok - 8
+TLM_POS_SHIFT  = @POS_SHIFT@    ; ... the position embedding: frac_pos - 8
+TLM_CHAT       = @CHAT@         ; 1: END, prompt, SEP, reply
+TLM_ROOM       = @PROMPT_ROOM@  ; prompt tokens kept
+TLM_MERGES     = @MERGES@       ; BPE merges
+TLM_FIRST_MERGE = @FIRST_MERGE@ ; token id of merge 0
+
+.export tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes
+.export tlm_logits_lo, tlm_logits_hi, tlm_pos, tlm_seq, tlm_seq_n
+.exportzp tlm_ptr
+.export TLM_V, TLM_T
+
+.import tlm_layers, tlm_head, tlm_norm_final
+.import tlm_dlo, tlm_dhi, tlm_exp_lo, tlm_exp_hi
+.import tlm_tok, tlm_pos_emb, tlm_token_of, tlm_merge_l, tlm_merge_r
+.import tlm_tb_off_lo, tlm_tb_off_hi, tlm_tb_len, tlm_tb_bytes
+.export tlm_matvec, tlm_norm, tlm_attention
+.export tlm_x_lo, tlm_x_hi, tlm_abuf, tlm_qbuf, tlm_kbuf, tlm_vbuf, tlm_obuf, tlm_ubuf
+.export tlm_kcache, tlm_vcache, tlm_sk_lo, tlm_sk_mid, tlm_sk_hi
+.export tlm_sv2_lo, tlm_sv2_mid, tlm_sv2_hi, tlm_sv1_lo, tlm_sv1_hi
+
+.segment "ZEROPAGE"
+; tlm_plo, tlm_phi, tlm_in, tlm_sq0-2, tlm_olo, tlm_ohi, tlm_ptr, tlm_p2,
+; tlm_r: the RAM plan (transformer_6502, codegen/src/targets/m6502/
+; transformer_runtime.cpp) writes them here.
+;@ZERO_PAGE@
+
+.segment "BSS"
+; the buffers (the same plan)
+;@BUFFERS@
+
+.segment "CODE"
+
+; ============================================================================
+; mv_core: acc[i] = 2 * sum_{j < cols} in[j] * W(i, j), i = 0 .. rows-1
+; (dot_int8 of every row, doubled; 24 bits, exact). In: mv_w (column 0's
+; address; column j at mv_w + j * mv_stride; row i of a column at +i, each
+; byte 127 - w), mv_rows (1 .. 128), mv_cols (1 .. 256, 0 = 256), tlm_in,
+; tlm_sq0/1/2 (sum of the row's w^2: low, middle, high bytes, rows entries).
+; ============================================================================
+mv_core:
+        lda #0                  ; sa = sum in[j]^2
+        sta mv_sa
+        sta mv_sa+1
+        sta mv_sa+2
+        tay
+@sa:    lda (tlm_in),y
+        bpl @pos
+        eor #$FF
+        clc
+        adc #1                  ; |a| (-128 -> 128)
+@pos:   tax
+        clc
+        lda tlm_dlo+255,x       ; D[255 + |a|] = a^2
+        adc mv_sa
+        sta mv_sa
+        lda tlm_dhi+255,x
+        adc mv_sa+1
+        sta mv_sa+1
+        bcc @sac
+        inc mv_sa+2
+@sac:   iny
+        cpy mv_cols
+        bne @sa
+
+        ldy mv_rows             ; acc[i] = sa + sum_j w(i, j)^2
+        dey
+@init:  clc
+        lda (tlm_sq0),y
+        adc mv_sa
+        sta mv_acc0,y
+        lda (tlm_sq1),y
+        adc mv_sa+1
+        sta mv_acc1,y
+        lda (tlm_sq2),y
+        adc mv_sa+2
+        sta mv_acc2,y
+        dey
+        bpl @init
+
+        lda mv_w
+        sta @col+1
+        lda mv_w+1
+        sta @col+2
+        lda #>tlm_dlo
+        sta tlm_plo+1
+        lda #>tlm_dhi
+        sta tlm_phi+1
+        lda #0
+        sta mv_j
+@column:
+        ldy mv_j
+        lda (tlm_in),y
+        eor #$80                ; a + 128
+        sta tlm_plo
+        sta tlm_phi
+        ldx mv_rows
+        dex
+@mac:                           ; acc -= D[255 + a - w]
+@col:   ldy $FFFF,x             ; 127 - w (the address is set above)
+        sec
+        lda mv_acc0,x
+        sbc (tlm_plo),y
+        sta mv_acc0,x
+        lda mv_acc1,x
+        sbc (tlm_phi),y
+        sta mv_acc1,x
+        bcs @nb
+        dec mv_acc2,x
+@nb:    dex
+        bpl @mac
+        clc
+        lda @col+1
+        adc mv_stride
+        sta @col+1
+        lda @col+2
+        adc mv_stride+1
+        sta @col+2
+        inc mv_j
+        lda mv_j
+        cmp mv_cols
+        bne @column
+        rts
+
+; ============================================================================
+; requantize: tlm_r (4 bytes, signed) holds 2v; leaves requantize(v, mv_shift)
+; in tlm_r (dot_int8.hpp: round half up for s >= 0; for s < 0 a shift left
+; that stops once |r| >= 2^23, which saturates every clamp alike).
+; acc_to_r: tlm_r = acc[X], sign-extended. Both keep X.
+; ============================================================================
+acc_to_r:
+        lda mv_acc0,x
+        sta tlm_r
+        lda mv_acc1,x
+        sta tlm_r+1
+        lda mv_acc2,x
+        sta tlm_r+2
+        ldy #0
+        and #$80
+        beq @p
+        dey
+@p:     sty tlm_r+3
+        rts
+
+requantize:
+        lda mv_shift
+        bmi @left
+        ; r += 2^s (s <= 24)
+        lsr
+        lsr
+        lsr
+        tay                     ; byte s >> 3
+        lda mv_shift
+        and #7
+        stx mv_savex
+        tax
+        lda bit_of,x
+        ldx mv_savex
+        clc
+        adc tlm_r,y
+        sta tlm_r,y
+@carry: bcc @shift
+        iny
+        cpy #4
+        beq @shift
+        lda tlm_r,y
+        clc
+        adc #1                  ; the carry in
+        sta tlm_r,y
+        jmp @carry
+@shift: ldy mv_shift
+        iny                     ; >> (s + 1), arithmetic
+@bytes: cpy #8
+        bcc @bits
+        lda tlm_r+1
+        sta tlm_r
+        lda tlm_r+2
+        sta tlm_r+1
+        lda tlm_r+3
+        sta tlm_r+2
+        and #$80
+        beq @bz
+        lda #$FF
+@bz:    sta tlm_r+3
+        tya
+        sec
+        sbc #8
+        tay
+        jmp @bytes
+@bits:  cpy #0
+        beq @done
+@bit:   lda tlm_r+3
+        cmp #$80
+        ror tlm_r+3
+        ror tlm_r+2
+        ror tlm_r+1
+        ror tlm_r
+        dey
+        bne @bit
+@done:  rts
+@left:  lda tlm_r+3             ; v = r / 2 (exact)
+        cmp #$80
+        ror tlm_r+3
+        ror tlm_r+2
+        ror tlm_r+1
+        ror tlm_r
+        lda mv_shift
+        eor #$FF
+        tay
+        iny                     ; -s
+@lbit:  lda tlm_r+2             ; stop once |r| >= 2^23: r+3 is not r+2's sign
+        and #$80
+        beq @lp
+        lda #$FF
+@lp:    cmp tlm_r+3
+        bne @done
+        asl tlm_r
+        rol tlm_r+1
+        rol tlm_r+2
+        rol tlm_r+3
+        dey
+        bne @lbit
+        rts
+
+bit_of: .byte 1, 2, 4, 8, 16, 32, 64, 128
+
+; clamp8: A = tlm_r clamped to [mv_lo, mv_hi] (mv_lo -128 or 0, mv_hi 127).
+clamp8:
+        lda tlm_r+3
+        bmi @neg
+        ora tlm_r+2
+        ora tlm_r+1
+        bne @hi
+        lda tlm_r
+        bmi @hi
+        rts
+@hi:    lda mv_hi
+        rts
+@neg:   lda mv_lo
+        bpl @lo                 ; a ReLU: every negative value is mv_lo
+        lda tlm_r+3
+        and tlm_r+2
+        and tlm_r+1
+        cmp #$FF
+        bne @lo
+        lda tlm_r
+        bpl @lo
+        rts
+@lo:    lda mv_lo
+        rts
+
+; clamp16: tlm_r saturated to int16 in tlm_r, tlm_r+1.
+clamp16:
+        lda tlm_r+3
+        bmi @neg
+        ora tlm_r+2
+        bne @hi
+        lda tlm_r+1
+        bpl @ok
+@hi:    lda #$FF
+        sta tlm_r
+        lda #$7F
+        sta tlm_r+1
+@ok:    rts
+@neg:   and tlm_r+2
+        cmp #$FF
+        bne @lo
+        lda tlm_r+1
+        bmi @ok
+@lo:    lda #0
+        sta tlm_r
+        lda #$80
+        sta tlm_r+1
+        rts
+
+; ============================================================================
+; tlm_matvec: one matmul from a descriptor (X/Y = its address, low/high):
+;   +0 W  +2 rows  +3 cols  +4 stride  +6 in  +8 sq0  +10 sq1  +12 sq2
+;   +14 shift  +15 mode  +16 out_lo  +18 out_hi  +20 lo  +21 hi
+; mode 0: out_lo[i] = clamp(requantize(dot_i, shift), lo, hi)        (int8)
+; mode 1: out_lo/out_hi[i] = sat16(requantize(dot_i, shift))          (int16)
+; mode 2: out_lo/out_hi[i] = sat16(out[i] + requantize(dot_i, shift)) (residual)
+; ============================================================================
+tlm_matvec:
+        stx tlm_ptr
+        sty tlm_ptr+1
+        ldy #0
+        lda (tlm_ptr),y
+        sta mv_w
+        iny
+        lda (tlm_ptr),y
+        sta mv_w+1
+        iny
+        lda (tlm_ptr),y
+        sta mv_rows
+        iny
+        lda (tlm_ptr),y
+        sta mv_cols
+        iny
+        lda (tlm_ptr),y
+        sta mv_stride
+        iny
+        lda (tlm_ptr),y
+        sta mv_stride+1
+        ldx #0
+@zp:    iny                     ; in, sq0, sq1, sq2: 8 bytes to tlm_in ..
+        lda (tlm_ptr),y
+        sta tlm_in,x
+        inx
+        cpx #8
+        bne @zp
+        iny
+        lda (tlm_ptr),y
+        sta mv_shift
+        iny
+        lda (tlm_ptr),y
+        sta mv_mode
+        ldx #0
+@out:   iny                     ; out_lo, out_hi
+        lda (tlm_ptr),y
+        sta tlm_olo,x
+        inx
+        cpx #4
+        bne @out
+        iny
+        lda (tlm_ptr),y
+        sta mv_lo
+        iny
+        lda (tlm_ptr),y
+        sta mv_hi
+        jsr mv_core
+        ; fall through
+; mv_finish: writes the rows of mv_core's result as mv_mode says.
+mv_finish:
+        ldx mv_rows
+        dex
+@row:   jsr acc_to_r
+        jsr requantize
+        lda mv_mode
+        bne @wide
+        jsr clamp8
+        stx mv_savex
+        ldy mv_savex
+        sta (tlm_olo),y
+        jmp @next
+@wide:  cmp #2
+        bne @store
+        stx mv_savex            ; r += out[i] (sign-extended)
+        ldy mv_savex
+        clc
+        lda (tlm_olo),y
+        adc tlm_r
+        sta tlm_r
+        lda (tlm_ohi),y
+        pha
+        adc tlm_r+1
+        sta tlm_r+1
+        pla
+        and #$80
+        beq @sx
+        lda #$FF
+@sx:    sta mv_t
+        adc tlm_r+2
+        sta tlm_r+2
+        lda mv_t
+        adc tlm_r+3
+        sta tlm_r+3
+@store: jsr clamp16
+        stx mv_savex
+        ldy mv_savex
+        lda tlm_r
+        sta (tlm_olo),y
+        lda tlm_r+1
+        sta (tlm_ohi),y
+@next:  dex
+        bpl @row
+        rts
+
+; ============================================================================
+; umul: um_p (um_na + um_nb bytes) = um_a (um_na bytes, <= 6) * um_b (um_nb
+; bytes, <= 4), unsigned, byte by byte: a * b = (a^2 + b^2 - (a - b)^2) / 2
+; through the table of squares.
+; ============================================================================
+umul:
+        lda um_na
+        clc
+        adc um_nb
+        tax
+        lda #0
+@clr:   dex
+        sta um_p,x
+        bne @clr
+        cpx #0
+        bne @clr
+        lda #>tlm_dlo
+        sta tlm_plo+1
+        lda #>tlm_dhi
+        sta tlm_phi+1
+        lda #0
+        sta um_i
+@ia:    ldx um_i
+        lda um_a,x
+        bne @a
+        jmp @nexta
+@a:     sta tlm_plo             ; tlm_dlo + a, indexed by 255 - b: D[255 + a - b]
+        sta tlm_phi
+        lda #0
+        sta um_j
+@jb:    ldx um_j
+        lda um_b,x
+        beq @nextb
+        ; s = D[255 + a] + D[255 + b] - D[255 + a - b] = 2ab (17 bits)
+        tay
+        clc
+        lda tlm_dlo+255,y
+        ldx um_i
+        ldy um_a,x
+        adc tlm_dlo+255,y
+        sta um_t
+        ldx um_j
+        ldy um_b,x
+        lda tlm_dhi+255,y
+        ldx um_i
+        ldy um_a,x
+        adc tlm_dhi+255,y
+        sta um_t+1
+        lda #0
+        rol
+        sta um_t+2
+        ldx um_j
+        lda um_b,x
+        eor #$FF
+        tay                     ; 255 - b
+        sec
+        lda um_t
+        sbc (tlm_plo),y
+        sta um_t
+        lda um_t+1
+        sbc (tlm_phi),y
+        sta um_t+1
+        lda um_t+2
+        sbc #0
+        lsr                     ; / 2
+        ror um_t+1
+        ror um_t
+        ; p[i + j] += t (16 bits), carry on up
+        lda um_i
+        clc
+        adc um_j
+        tax
+        clc
+        lda um_p,x
+        adc um_t
+        sta um_p,x
+        inx
+        lda um_p,x
+        adc um_t+1
+        sta um_p,x
+@up:    bcc @nextb
+        inx
+        lda um_p,x
+        adc #0
+        sta um_p,x
+        jmp @up
+@nextb: inc um_j
+        lda um_j
+        cmp um_nb
+        beq @nexta
+        jmp @jb
+@nexta: inc um_i
+        lda um_i
+        cmp um_na
+        beq @r
+        jmp @ia
+@r:     rts
+
+; negate8: um_p (8 bytes) = -um_p.
+negate8:
+        ldx #0
+        sec
+@n:     lda #0
+        sbc um_p,x
+        sta um_p,x
+        inx
+        txa                     ; (keeps the carry)
+        eor #8
+        bne @n
+        rts
+
+; udiv: dv_n (6 bytes) = dv_n / dv_d (4 bytes, > 0), unsigned; 48 steps.
+udiv:
+        lda #0
+        ldx #4
+@z:     sta dv_r,x
+        dex
+        bpl @z
+        ldy #48
+@step:  asl dv_n
+        rol dv_n+1
+        rol dv_n+2
+        rol dv_n+3
+        rol dv_n+4
+        rol dv_n+5
+        rol dv_r
+        rol dv_r+1
+        rol dv_r+2
+        rol dv_r+3
+        rol dv_r+4
+        sec                     ; r - d
+        lda dv_r
+        sbc dv_d
+        sta dv_t
+        lda dv_r+1
+        sbc dv_d+1
+        sta dv_t+1
+        lda dv_r+2
+        sbc dv_d+2
+        sta dv_t+2
+        lda dv_r+3
+        sbc dv_d+3
+        sta dv_t+3
+        lda dv_r+4
+        sbc #0
+        bcc @no
+        sta dv_r+4
+        lda dv_t
+        sta dv_r
+        lda dv_t+1
+        sta dv_r+1
+        lda dv_t+2
+        sta dv_r+2
+        lda dv_t+3
+        sta dv_r+3
+        inc dv_n                ; the quotient bit (bit 0 is 0 after the shift)
+@no:    dey
+        bne @step
+        rts
+
+; ============================================================================
+; tlm_norm: rmsnorm (rmsnorm.hpp, d a power of two) of x, then
+; a = sat8(requantize(y, shift)). Descriptor (X/Y): +0 gain_lo +2 gain_hi
+; +4 shift (8 - frac) +5 out (a buffer of d bytes).
+; ============================================================================
+tlm_norm:
+        stx tlm_ptr
+        sty tlm_ptr+1
+        ldy #3
+@d:     lda (tlm_ptr),y         ; gain lo, gain hi -> tlm_sq0, tlm_sq1
+        sta tlm_sq0,y
+        dey
+        bpl @d
+        ldy #4
+        lda (tlm_ptr),y
+        sta nm_shift
+        iny
+        lda (tlm_ptr),y
+        sta tlm_olo             ; out
+        iny
+        lda (tlm_ptr),y
+        sta tlm_olo+1
+        ; sumsq (6 bytes) = sum x_i^2
+        lda #0
+        ldx #5
+@zs:    sta nm_sum,x
+        dex
+        bpl @zs
+        lda #0
+        sta nm_i
+@sq:    ldx nm_i
+        lda tlm_x_lo,x
+        sta um_a
+        lda tlm_x_hi,x
+        sta um_a+1
+        bpl @abs
+        sec                     ; |x|
+        lda #0
+        sbc um_a
+        sta um_a
+        lda #0
+        sbc um_a+1
+        sta um_a+1
+@abs:   lda um_a
+        sta um_b
+        lda um_a+1
+        sta um_b+1
+        lda #2
+        sta um_na
+        sta um_nb
+        jsr umul
+        clc
+        ldx #0
+@add:   lda nm_sum,x
+        adc um_p,x
+        sta nm_sum,x
+        inx
+        txa
+        eor #4
+        bne @add
+        bcc @ok
+        inc nm_sum+4
+        bne @ok
+        inc nm_sum+5
+@ok:    inc nm_i
+        lda nm_i
+        cmp #<TLM_D
+        bne @sq
+        ; ms = sumsq << (16 - log2 d), in sq_v (8 bytes)
+        lda #0
+        sta sq_v
+        sta sq_v+1
+        ldx #0
+@mv:    lda nm_sum,x
+        sta sq_v+2,x
+        inx
+        cpx #6
+        bne @mv
+        ldx #TLM_LOG2D
+        beq @root
+@shr:   lsr sq_v+7
+        ror sq_v+6
+        ror sq_v+5
+        ror sq_v+4
+        ror sq_v+3
+        ror sq_v+2
+        ror sq_v+1
+        ror sq_v
+        dex
+        bne @shr
+@root:  jsr isqrt64             ; sq_root = rms (0: all zero)
+        lda sq_root
+        ora sq_root+1
+        ora sq_root+2
+        ora sq_root+3
+        bne @inv
+        ; x is all zero: y = 0, a = sat8(requantize(0, s)) = 0
+        ldx #<(TLM_D-1)
+        lda #0
+@zero:  txa
+        tay
+        lda #0
+        sta (tlm_olo),y
+        dex
+        cpx #$FF
+        bne @zero
+        rts
+@inv:   ldx #3                  ; inv = 2^40 / rms
+@cd:    lda sq_root,x
+        sta dv_d,x
+        dex
+        bpl @cd
+        lda #0
+        ldx #4
+@cn:    sta dv_n,x
+        dex
+        bpl @cn
+        lda #1
+        sta dv_n+5
+        jsr udiv
+        ldx #5                  ; inv's length in bytes (1 .. 6)
+@len:   lda dv_n,x
+        bne @haslen
+        dex
+        bne @len
+@haslen:
+        inx
+        stx nm_inv_len
+        ldx #5
+@ci:    lda dv_n,x
+        sta nm_inv,x
+        dex
+        bpl @ci
+
+        lda #0
+        sta nm_i
+@elem:  ; t = rsr64(x_i * inv, 16)
+        ldx nm_i
+        lda tlm_x_hi,x
+        sta nm_sign
+        lda tlm_x_lo,x
+        sta um_b
+        lda tlm_x_hi,x
+        sta um_b+1
+        bpl @xp
+        sec
+        lda #0
+        sbc um_b
+        sta um_b
+        lda #0
+        sbc um_b+1
+        sta um_b+1
+@xp:    ldx #5
+@ca:    lda nm_inv,x
+        sta um_a,x
+        dex
+        bpl @ca
+        lda nm_inv_len
+        sta um_na
+        lda #2
+        sta um_nb
+        jsr umul
+        jsr widen8              ; the product to 8 bytes
+        lda nm_sign
+        bpl @tp
+        jsr negate8
+@tp:    jsr round16             ; t = (p + 2^15) >> 16: um_p+2 .. +5
+        ; y = sat16(rsr64(t * gain_i, 16))
+        lda um_p+5
+        sta nm_sign
+        ldx #0
+@ct:    lda um_p+2,x
+        sta um_a,x
+        inx
+        cpx #4
+        bne @ct
+        lda nm_sign
+        bpl @tpos
+        sec
+        ldx #0
+@tn:    lda #0
+        sbc um_a,x
+        sta um_a,x
+        inx
+        txa
+        eor #4
+        bne @tn
+@tpos:  ldy nm_i
+        lda (tlm_sq0),y
+        sta um_b
+        lda (tlm_sq1),y
+        sta um_b+1
+        bpl @gp
+        eor nm_sign
+        sta nm_sign             ; the product's sign
+        sec
+        lda #0
+        sbc um_b
+        sta um_b
+        lda #0
+        sbc um_b+1
+        sta um_b+1
+        jmp @gm
+@gp:    ; gain >= 0: the sign is t's
+@gm:    lda #4
+        sta um_na
+        lda #2
+        sta um_nb
+        jsr umul
+        jsr widen8
+        lda nm_sign
+        bpl @yp
+        jsr negate8
+@yp:    jsr round16
+        ldx #3
+@cy:    lda um_p+2,x
+        sta tlm_r,x
+        dex
+        bpl @cy
+        jsr clamp16             ; y (int16)
+        ; a_i = sat8(requantize(y, shift)): r = 2y
+        asl tlm_r
+        rol tlm_r+1
+        lda #0
+        bcc @y2
+        lda #$FF
+@y2:    sta tlm_r+2
+        sta tlm_r+3
+        ; the carry out of the shift is y's sign: y < 0 gives $FF.. above
+        lda nm_shift
+        sta mv_shift
+        lda #$80
+        sta mv_lo
+        lda #$7F
+        sta mv_hi
+        jsr requantize
+        jsr clamp8
+        ldy nm_i
+        sta (tlm_olo),y
+        inc nm_i
+        lda nm_i
+        cmp #<TLM_D
+        beq @end
+        jmp @elem
+@end:   rts
+
+; widen8: clears um_p above its um_na + um_nb bytes (to 8).
+widen8: lda um_na
+        clc
+        adc um_nb
+        tax
+        lda #0
+@w:     cpx #8
+        beq @r
+        sta um_p,x
+        inx
+        bne @w
+@r:     rts
+
+; round16: um_p (8 bytes, signed) += 2^15.
+round16:
+        clc
+        lda um_p+1
+        adc #$80
+        sta um_p+1
+        ldx #2
+@c:     lda um_p,x
+        adc #0
+        sta um_p,x
+        inx
+        txa
+        eor #8
+        bne @c
+        rts
+
+; isqrt64: sq_root = floor(sqrt(sq_v)) (isqrt.hpp), two bits per step.
+isqrt64:
+        lda #0
+        ldx #4
+@z:     sta sq_rem,x
+        dex
+        bpl @z
+        ldx #3
+@zr:    sta sq_root,x
+        dex
+        bpl @zr
+        lda #32
+        sta sq_n
+@step:  ldx #2                  ; rem = rem << 2 | the top two bits of v
+@two:   asl sq_v
+        rol sq_v+1
+        rol sq_v+2
+        rol sq_v+3
+        rol sq_v+4
+        rol sq_v+5
+        rol sq_v+6
+        rol sq_v+7
+        rol sq_rem
+        rol sq_rem+1
+        rol sq_rem+2
+        rol sq_rem+3
+        rol sq_rem+4
+        dex
+        bne @two
+        asl sq_root             ; root <<= 1
+        rol sq_root+1
+        rol sq_root+2
+        rol sq_root+3
+        ; test = 2 root + 1
+        lda sq_root
+        asl
+        ora #1
+        sta sq_t
+        lda sq_root+1
+        rol
+        sta sq_t+1
+        lda sq_root+2
+        rol
+        sta sq_t+2
+        lda sq_root+3
+        rol
+        sta sq_t+3
+        lda #0
+        rol
+        sta sq_t+4
+        sec                     ; rem - test
+        lda sq_rem
+        sbc sq_t
+        sta sq_t
+        lda sq_rem+1
+        sbc sq_t+1
+        sta sq_t+1
+        lda sq_rem+2
+        sbc sq_t+2
+        sta sq_t+2
+        lda sq_rem+3
+        sbc sq_t+3
+        sta sq_t+3
+        lda sq_rem+4
+        sbc sq_t+4
+        bcc @no
+        sta sq_rem+4
+        lda sq_t
+        sta sq_rem
+        lda sq_t+1
+        sta sq_rem+1
+        lda sq_t+2
+        sta sq_rem+2
+        lda sq_t+3
+        sta sq_rem+3
+        inc sq_root
+@no:    dec sq_n
+        beq @r
+        jmp @step
+@r:     rts
+
+; ============================================================================
+; tlm_attention: stores K and V of position tlm_pos (from tlm_kbuf, tlm_vbuf)
+; and computes o (tlm_obuf) from q (tlm_qbuf). Descriptor (X/Y):
+;   +0 K (transposed: element (c, j) at K + c*T + j)  +2 V (V + j*d + c)
+;   +4 SK lo +6 SK mid +8 SK hi (sum of a head's k^2 at (h, j): + h*T + j)
+;   +10 SV2 lo +12 mid +14 hi (sum over positions of v_c^2, per c)
+;   +16 SV1 lo +18 hi (sum over positions of v_c)  +20 the score shift
+; ============================================================================
+tlm_attention:
+        stx tlm_ptr
+        sty tlm_ptr+1
+        ldy #0
+@d:     lda (tlm_ptr),y
+        sta at_desc,y
+        iny
+        cpy #21
+        bne @d
+        ; K: K[c*T + p] = k_c ^ $7F
+        clc
+        lda at_k
+        adc tlm_pos
+        sta tlm_p2
+        lda at_k+1
+        adc #0
+        sta tlm_p2+1
+        ldx #0
+@kc:    lda tlm_kbuf,x
+        eor #$7F
+        ldy #0
+        sta (tlm_p2),y
+        clc
+        lda tlm_p2
+        adc #<TLM_T
+        sta tlm_p2
+        bcc @kn
+        inc tlm_p2+1
+@kn:    inx
+        cpx #<TLM_D
+        bne @kc
+        ; SK[h*T + p] = sum over the head's columns of k^2
+        ldx #5
+@skz:   lda at_sklo,x
+        sta tlm_sq0,x
+        dex
+        bpl @skz
+        lda #0
+        sta at_h
+        tax                     ; column
+@skh:   lda #0
+        sta at_s
+        sta at_s+1
+        sta at_s+2
+        lda #<TLM_HD
+        sta at_i
+@skc:   lda tlm_kbuf,x
+        bpl @skp
+        eor #$FF
+        clc
+        adc #1
+@skp:   tay
+        clc
+        lda tlm_dlo+255,y
+        adc at_s
+        sta at_s
+        lda tlm_dhi+255,y
+        adc at_s+1
+        sta at_s+1
+        bcc @skn
+        inc at_s+2
+@skn:   inx
+        dec at_i
+        bne @skc
+        stx at_x
+        lda at_h                ; y = h*T + p (< 256: heads * T <= 256)
+        ldy #<TLM_T
+        jsr mul8_low            ; A = h * T (low byte)
+        clc
+        adc tlm_pos
+        tay
+        lda at_s
+        sta (tlm_sq0),y
+        lda at_s+1
+        sta (tlm_sq1),y
+        lda at_s+2
+        sta (tlm_sq2),y
+        ldx at_x
+        inc at_h
+        lda at_h
+        cmp #<TLM_HEADS
+        bne @skh
+        ; V: V[p*d + c] = v_c ^ $7F; SV2[c] (+)= v_c^2; SV1[c] (+)= v_c
+        ldx #5
+@svz:   lda at_sv2lo,x
+        sta tlm_sq0,x
+        dex
+        bpl @svz
+        ldx #3
+@s1z:   lda at_sv1lo,x
+        sta tlm_olo,x
+        dex
+        bpl @s1z
+        lda at_v
+        sta tlm_p2
+        lda at_v+1
+        sta tlm_p2+1
+        ldx tlm_pos
+        beq @vrow
+@vadd:  clc
+        lda tlm_p2
+        adc #<TLM_D
+        sta tlm_p2
+        lda tlm_p2+1
+        adc #>TLM_D
+        sta tlm_p2+1
+        dex
+        bne @vadd
+@vrow:  ldy #0
+@vc:    lda tlm_vbuf,y
+        eor #$7F
+        sta (tlm_p2),y
+        lda tlm_pos
+        bne @vsum
+        lda #0                  ; position 0 starts the sums
+        sta (tlm_sq0),y
+        sta (tlm_sq1),y
+        sta (tlm_sq2),y
+        sta (tlm_olo),y
+        sta (tlm_ohi),y
+@vsum:  lda tlm_vbuf,y
+        bpl @vp
+        eor #$FF
+        clc
+        adc #1
+@vp:    tax
+        clc
+        lda tlm_dlo+255,x
+        adc (tlm_sq0),y
+        sta (tlm_sq0),y
+        lda tlm_dhi+255,x
+        adc (tlm_sq1),y
+        sta (tlm_sq1),y
+        lda (tlm_sq2),y
+        adc #0
+        sta (tlm_sq2),y
+        lda tlm_vbuf,y          ; SV1 += v (sign-extended)
+        ldx #0
+        cmp #$80
+        bcc @v1
+        dex
+@v1:    clc
+        adc (tlm_olo),y
+        sta (tlm_olo),y
+        txa
+        adc (tlm_ohi),y
+        sta (tlm_ohi),y
+        iny
+        cpy #<TLM_D
+        bne @vc
+
+        ; ---- per head ----
+        lda #0
+        sta at_h
+@head:  lda at_h
+        ldy #<TLM_HD
+        jsr mul8_low
+        sta at_c0               ; c0 = h * hd
+        ; scores: rows j = 0..p, columns i of the head: W(j, i) = K[(c0+i)*T + j]
+        lda at_c0
+        ldy #<TLM_T
+        jsr mul8_16             ; c0 * T in mul_r (16 bits)
+        clc
+        lda at_k
+        adc mul_r
+        sta mv_w
+        lda at_k+1
+        adc mul_r+1
+        sta mv_w+1
+        ldx tlm_pos
+        inx
+        stx mv_rows
+        lda #<TLM_HD
+        sta mv_cols
+        lda #<TLM_T
+        sta mv_stride
+        lda #0
+        sta mv_stride+1
+        clc
+        lda #<tlm_qbuf
+        adc at_c0
+        sta tlm_in
+        lda #>tlm_qbuf
+        adc #0
+        sta tlm_in+1
+        lda at_h
+        ldy #<TLM_T
+        jsr mul8_low
+        sta at_t
+        ldx #0
+@sqp:   clc                     ; sq0..2 = SK lo/mid/hi + h*T
+        lda at_sklo,x
+        adc at_t
+        sta tlm_sq0,x
+        lda at_sklo+1,x
+        adc #0
+        sta tlm_sq0+1,x
+        inx
+        inx
+        cpx #6
+        bne @sqp
+        jsr mv_core
+        lda at_shift
+        sta mv_shift
+        lda #<at_sc_lo
+        sta tlm_olo
+        lda #>at_sc_lo
+        sta tlm_olo+1
+        lda #<at_sc_hi
+        sta tlm_ohi
+        lda #>at_sc_hi
+        sta tlm_ohi+1
+        lda #1
+        sta mv_mode
+        jsr mv_finish
+        ; the maximum score
+        ldx #0
+        lda at_sc_lo
+        sta at_m
+        lda at_sc_hi
+        sta at_m+1
+@max:   inx
+        cpx mv_rows
+        beq @exp
+        lda at_m                ; s_x > m (signed)?
+        cmp at_sc_lo,x
+        lda at_m+1
+        sbc at_sc_hi,x
+        bvc @mv
+        eor #$80
+@mv:    bpl @max                ; m >= s_x
+        lda at_sc_lo,x
+        sta at_m
+        lda at_sc_hi,x
+        sta at_m+1
+        jmp @max
+@exp:   ; w_j = exp_table[min(255, (m - s_j + 8) >> 4)], S = sum w_j
+        lda #0
+        sta at_s
+        sta at_s+1
+        sta at_s+2
+        ldx #0
+@ew:    sec
+        lda at_m
+        sbc at_sc_lo,x
+        sta at_t
+        lda at_m+1
+        sbc at_sc_hi,x
+        sta at_t+1
+        clc
+        lda at_t
+        adc #8
+        sta at_t
+        lda at_t+1
+        adc #0
+        bcs @big                ; >= 65536
+        cmp #16
+        bcs @big                ; >= 4096: k >= 256
+        sta at_t+1
+        lda at_t                ; k = (t >> 4) | (t_hi << 4)
+        lsr
+        lsr
+        lsr
+        lsr
+        sta at_u
+        lda at_t+1
+        asl
+        asl
+        asl
+        asl
+        ora at_u
+        tay
+        jmp @lk
+@big:   ldy #255
+@lk:    lda tlm_exp_lo,y
+        sta at_w_lo,x
+        clc
+        adc at_s
+        sta at_s
+        lda tlm_exp_hi,y
+        sta at_w_hi,x
+        adc at_s+1
+        sta at_s+1
+        bcc @en
+        inc at_s+2
+@en:    ; the inputs of the weighted sum: w_hi - 64, w_lo - 128
+        lda at_w_hi,x
+        sec
+        sbc #64
+        sta at_hin,x
+        lda at_w_lo,x
+        eor #$80
+        sta at_lin,x
+        inx
+        cpx mv_rows
+        bne @ew
+        ; R = 2^32 / S
+        lda #0
+        ldx #5
+@rn:    sta dv_n,x
+        dex
+        bpl @rn
+        lda #1
+        sta dv_n+4
+        lda at_s
+        sta dv_d
+        lda at_s+1
+        sta dv_d+1
+        lda at_s+2
+        sta dv_d+2
+        lda #0
+        sta dv_d+3
+        jsr udiv
+        lda dv_n
+        sta at_r
+        lda dv_n+1
+        sta at_r+1
+        lda dv_n+2
+        sta at_r+2
+        ; weighted sums: rows i of the head, columns j: W(i, j) = V[j*d + c0 + i]
+        lda mv_rows
+        sta mv_cols             ; positions (1 .. 128)
+        clc
+        lda at_v
+        adc at_c0
+        sta mv_w
+        lda at_v+1
+        adc #0
+        sta mv_w+1
+        lda #<TLM_D
+        sta mv_stride
+        lda #>TLM_D
+        sta mv_stride+1
+        lda #<TLM_HD
+        sta mv_rows
+        ldx #0
+@svp:   clc                     ; sq0..2 = SV2 lo/mid/hi + c0
+        lda at_sv2lo,x
+        adc at_c0
+        sta tlm_sq0,x
+        lda at_sv2lo+1,x
+        adc #0
+        sta tlm_sq0+1,x
+        inx
+        inx
+        cpx #6
+        bne @svp
+        lda #<at_hin
+        sta tlm_in
+        lda #>at_hin
+        sta tlm_in+1
+        lda mv_w
+        sta at_t
+        lda mv_w+1
+        sta at_t+1
+        jsr mv_core             ; 2 dot_h
+        ldx #<(TLM_HD-1)
+@keep:  lda mv_acc0,x
+        sta at_ah0,x
+        lda mv_acc1,x
+        sta at_ah1,x
+        lda mv_acc2,x
+        sta at_ah2,x
+        dex
+        bpl @keep
+        lda at_t
+        sta mv_w
+        lda at_t+1
+        sta mv_w+1
+        lda #<at_lin
+        sta tlm_in
+        lda #>at_lin
+        sta tlm_in+1
+        jsr mv_core             ; 2 dot_l
+        ; o_i = sat8(rsr64(R * (128 A_h + A_l / 2 + 16512 SV1), 32))
+        ldx #3
+@s1o:   lda at_sv1lo,x
+        sta tlm_olo,x
+        dex
+        bpl @s1o
+        ldx #0
+@oi:    stx at_i
+        ; um_a = 128 * A_h = (A_h << 8) >> 1 (4 bytes)
+        lda at_ah0,x
+        sta at_t
+        lda at_ah1,x
+        sta at_t+1
+        lda at_ah2,x
+        sta at_t+2
+        ldy #0
+        and #$80
+        beq @ahp
+        dey
+@ahp:   sty at_t+3
+        ; value * 128 = (value << 8) >> 1
+        lda at_t+3
+        cmp #$80
+        ror at_t+3
+        ror at_t+2
+        ror at_t+1
+        ror at_t
+        lda #0
+        ror
+        sta um_a                ; byte 0
+        lda at_t
+        sta um_a+1
+        lda at_t+1
+        sta um_a+2
+        lda at_t+2
+        sta um_a+3
+        ; + A_l / 2 (sign-extended)
+        lda mv_acc2,x
+        cmp #$80
+        lda mv_acc2,x
+        ror
+        sta at_t+2
+        lda mv_acc1,x
+        ror
+        sta at_t+1
+        lda mv_acc0,x
+        ror
+        sta at_t
+        lda at_t+2
+        ldy #0
+        and #$80
+        beq @alp
+        dey
+@alp:   sty at_t+3
+        jsr add_t
+        ; + SV1 * 16512 = (SV1 << 14) + (SV1 << 7)
+        txa
+        clc
+        adc at_c0
+        tay
+        lda (tlm_olo),y         ; SV1 lo/hi
+        sta at_t
+        lda (tlm_ohi),y
+        sta at_t+1
+        ldy #0
+        and #$80
+        beq @s1p
+        dey
+@s1p:   sty at_t+2
+        sty at_t+3
+        jsr shl7_t              ; SV1 << 7
+        jsr add_t
+        jsr shl7_t              ; SV1 << 14
+        jsr add_t
+        ; |acc| * R, then the sign, + 2^31, >> 32
+        lda um_a+3
+        sta nm_sign
+        bpl @accp
+        sec
+        ldx #0
+@an:    lda #0
+        sbc um_a,x
+        sta um_a,x
+        inx
+        txa
+        eor #4
+        bne @an
+@accp:  lda at_r
+        sta um_b
+        lda at_r+1
+        sta um_b+1
+        lda at_r+2
+        sta um_b+2
+        lda #4
+        sta um_na
+        lda #3
+        sta um_nb
+        jsr umul
+        jsr widen8
+        lda nm_sign
+        bpl @pp
+        jsr negate8
+@pp:    clc
+        lda um_p+3
+        adc #$80
+        sta um_p+3
+        ldx #4
+@pc:    lda um_p,x
+        adc #0
+        sta um_p,x
+        inx
+        txa
+        eor #8
+        bne @pc
+        ldx #3
+@pr:    lda um_p+4,x
+        sta tlm_r,x
+        dex
+        bpl @pr
+        lda #$80
+        sta mv_lo
+        lda #$7F
+        sta mv_hi
+        jsr clamp8
+        pha
+        lda at_i
+        clc
+        adc at_c0
+        tay
+        pla
+        sta tlm_obuf,y
+        ldx at_i
+        inx
+        cpx #<TLM_HD
+        beq @hn
+        jmp @oi
+@hn:    inc at_h
+        lda at_h
+        cmp #<TLM_HEADS
+        beq @done
+        jmp @head
+@done:  rts
+
+; shl7_t: at_t (4 bytes, signed) <<= 7, as (at_t << 8) >> 1.
+shl7_t: lda at_t+2
+        sta at_t+3
+        lda at_t+1
+        sta at_t+2
+        lda at_t
+        sta at_t+1
+        lda #0
+        sta at_t
+        lda at_t+3
+        cmp #$80
+        ror at_t+3
+        ror at_t+2
+        ror at_t+1
+        ror at_t
+        rts
+
+; add_t: um_a (4 bytes) += at_t (4 bytes).
+add_t:  clc
+        lda um_a
+        adc at_t
+        sta um_a
+        lda um_a+1
+        adc at_t+1
+        sta um_a+1
+        lda um_a+2
+        adc at_t+2
+        sta um_a+2
+        lda um_a+3
+        adc at_t+3
+        sta um_a+3
+        rts
+
+; mul8_low: A = low byte of A * Y (small operands: the loop is Y long).
+mul8_low:
+        jsr mul8_16
+        lda mul_r
+        rts
+
+; mul8_16: mul_r (16 bits) = A * Y, by repeated addition (Y <= 255).
+mul8_16:
+        sta mul_a
+        lda #0
+        sta mul_r
+        sta mul_r+1
+        cpy #0
+        beq @done
+@add:   clc
+        lda mul_r
+        adc mul_a
+        sta mul_r
+        bcc @n
+        inc mul_r+1
+@n:     dey
+        bne @add
+@done:  rts
+
+; ============================================================================
+; tlm_step: runs the token A at position tlm_pos (0 .. T-1): x = the
+; embeddings, the layers (tlm_layers, generated), the final norm and the head
+; (the logits). Does not change tlm_pos.
+; ============================================================================
+tlm_step:
+        sta tlm_token
+        ; x_i = sat16(requantize(tok[t][i], TOK) + requantize(pos[p][i], POS))
+        ; tok is column-major (V rows), 127 - w; pos row-major, plain
+        lda #<tlm_tok
+        sta tlm_p2
+        lda #>tlm_tok
+        sta tlm_p2+1
+        ldx tlm_pos             ; tlm_ptr = pos + p*d
+        lda #<tlm_pos_emb
+        sta tlm_ptr
+        lda #>tlm_pos_emb
+        sta tlm_ptr+1
+        cpx #0
+        beq @rowp
+@padd:  clc
+        lda tlm_ptr
+        adc #<TLM_D
+        sta tlm_ptr
+        lda tlm_ptr+1
+        adc #>TLM_D
+        sta tlm_ptr+1
+        dex
+        bne @padd
+@rowp:  lda #0
+        sta st_i
+@emb:   ldy tlm_token
+        lda (tlm_p2),y
+        eor #$7F                ; w
+        jsr a_to_r2             ; r = 2w
+        lda #<TLM_TOK_SHIFT
+        sta mv_shift
+        jsr requantize
+        ldx #3
+@keep:  lda tlm_r,x
+        sta st_e,x
+        dex
+        bpl @keep
+        ldy st_i
+        lda (tlm_ptr),y
+        jsr a_to_r2
+        lda #<TLM_POS_SHIFT
+        sta mv_shift
+        jsr requantize
+        clc
+        ldx #0
+@sum:   lda tlm_r,x
+        adc st_e,x
+        sta tlm_r,x
+        inx
+        txa
+        eor #4
+        bne @sum
+        jsr clamp16
+        ldx st_i
+        lda tlm_r
+        sta tlm_x_lo,x
+        lda tlm_r+1
+        sta tlm_x_hi,x
+        clc                     ; next column of tok: + V
+        lda tlm_p2
+        adc #<TLM_V
+        sta tlm_p2
+        lda tlm_p2+1
+        adc #>TLM_V
+        sta tlm_p2+1
+        inc st_i
+        lda st_i
+        cmp #<TLM_D
+        bne @emb
+        jsr tlm_layers
+        jsr tlm_norm_final
+        jmp tlm_head
+
+; a_to_r2: tlm_r = 2 * A (A signed), sign-extended to 4 bytes.
+a_to_r2:
+        ldx #0
+        cmp #$80
+        bcc @p
+        ldx #$FF
+@p:     stx tlm_r+2
+        stx tlm_r+3
+        asl
+        sta tlm_r
+        txa
+        rol
+        sta tlm_r+1
+        rts
+
+; ============================================================================
+; tlm_argmax: A = the token with the largest logit (ties: the lowest id).
+; ============================================================================
+tlm_argmax:
+        lda #0
+        sta st_best
+        lda tlm_logits_lo
+        sta st_m
+        lda tlm_logits_hi
+        sta st_m+1
+        ldx #0
+@next:  inx
+        cpx #<TLM_V
+        beq @done
+        lda st_m                ; logit[x] > m ?
+        cmp tlm_logits_lo,x
+        lda st_m+1
+        sbc tlm_logits_hi,x
+        bvc @v
+        eor #$80
+@v:     bpl @next               ; m >= logit: keep
+        stx st_best
+        lda tlm_logits_lo,x
+        sta st_m
+        lda tlm_logits_hi,x
+        sta st_m+1
+        jmp @next
+@done:  lda st_best
+        rts
+
+; ============================================================================
+; tlm_token_bytes: for the token A, tlm_ptr = its bytes and Y = their count
+; (END and SEP: 0).
+; ============================================================================
+tlm_token_bytes:
+        tax
+        lda tlm_tb_off_lo,x
+        clc
+        adc #<tlm_tb_bytes
+        sta tlm_ptr
+        lda tlm_tb_off_hi,x
+        adc #>tlm_tb_bytes
+        sta tlm_ptr+1
+        ldy tlm_tb_len,x
+        rts
+
+; ============================================================================
+; tlm_begin: encodes the prompt (tlm_ptr, Y bytes: the last 255 bytes of a
+; longer prompt), builds the start sequence in tlm_seq (END, the last
+; TLM_ROOM tokens, SEP for a chat model; tlm_seq_n of them), and steps it:
+; afterwards tlm_pos = tlm_seq_n and the logits are those of the last one.
+; ============================================================================
+tlm_begin:
+        sty tlm_seq_n           ; n = bytes
+        ldy #0                  ; 1. every byte to its base token
+        cpy tlm_seq_n
+        beq @merged
+@base:  lda (tlm_ptr),y
+        tax
+        lda tlm_token_of,x
+        sta tlm_tokens,y
+        iny
+        cpy tlm_seq_n
+        bne @base
+        ; 2. the merges in order, while n > 1
+        lda #0
+        sta bp_k
+@merge: lda bp_k
+        cmp #TLM_MERGES
+        beq @merged
+        lda tlm_seq_n
+        cmp #2
+        bcc @merged
+        ldx bp_k
+        lda tlm_merge_l,x
+        sta bp_l
+        lda tlm_merge_r,x
+        sta bp_r
+        txa
+        clc
+        adc #TLM_FIRST_MERGE
+        sta bp_id
+        ldx #0                  ; r
+        ldy #0                  ; w
+@scan:  cpx tlm_seq_n
+        beq @pass
+        lda tlm_tokens,x
+        cmp bp_l
+        bne @copy
+        inx
+        cpx tlm_seq_n
+        beq @last
+        lda tlm_tokens,x
+        cmp bp_r
+        bne @back
+        inx
+        lda bp_id
+        sta tlm_tokens,y
+        iny
+        jmp @scan
+@back:  dex
+        jmp @copy
+@last:  dex
+@copy:  lda tlm_tokens,x
+        sta tlm_tokens,y
+        inx
+        iny
+        jmp @scan
+@pass:  sty tlm_seq_n
+        inc bp_k
+        jmp @merge
+@merged:
+        ; 3. END, the last TLM_ROOM tokens, SEP
+        lda #0
+        sta tlm_seq
+        ldx #0                  ; first = n > room ? n - room : 0
+        lda tlm_seq_n
+        cmp #TLM_ROOM+1
+        bcc @from
+        sec
+        sbc #TLM_ROOM
+        tax
+@from:  ldy #1
+@copyt: cpx tlm_seq_n
+        beq @sep
+        lda tlm_tokens,x
+        sta tlm_seq,y
+        inx
+        iny
+        jmp @copyt
+@sep:
+.if TLM_CHAT
+        lda #1
+        sta tlm_seq,y
+        iny
+.endif
+        sty tlm_seq_n
+        ; 4. step them
+        lda #0
+        sta tlm_pos
+@run:   ldx tlm_pos
+        lda tlm_seq,x
+        jsr tlm_step
+        inc tlm_pos
+        lda tlm_pos
+        cmp tlm_seq_n
+        bne @run
+        rts

@@ -1,0 +1,361 @@
+#include "targets/m6502/transformer_runtime.hpp"
+
+#include <fmt/core.h>
+
+#include <cstdint>
+#include <cstdlib>
+
+#include <tinylm/bpe.hpp>
+#include <tinylm/exp_table.hpp>
+#include <tinylm/fixed_string.hpp>
+
+#include "common/error.hpp"
+#include "targets/template/asm_template.hpp"
+
+namespace tinylm::gen {
+
+namespace {
+
+namespace tf = tinylm::transformer;
+
+// Lines of `.byte` data, 16 values a line.
+class data_writer {
+ public:
+  explicit data_writer(std::string& out) : out_(out) {}
+  void label(const std::string& name, const std::string& comment = "") {
+    out_ += comment.empty() ? name + ":\n" : fmt::format("{:<23} ; {}\n", name + ":", comment);
+  }
+  void bytes(const std::vector<std::uint8_t>& v) {
+    for (std::size_t i = 0; i < v.size(); i += 16) {
+      out_ += "        .byte ";
+      for (std::size_t j = i; j < v.size() && j < i + 16; ++j) out_ += fmt::format("{}${:02X}", j == i ? "" : ",", v[j]);
+      out_ += "\n";
+    }
+    bytes_ += v.size();
+  }
+  std::size_t count() const { return bytes_; }
+
+ private:
+  std::string& out_;
+  std::size_t bytes_ = 0;
+};
+
+// A matrix (rows x cols, row-major int8) as the runtime reads it: column by
+// column, each byte 127 - w; and the sums of squares of its rows.
+struct stored_matrix {
+  std::string name;
+  std::size_t rows = 0, cols = 0;
+  std::vector<std::uint8_t> columns;            // rows * cols
+  std::vector<std::uint8_t> sq[3];              // rows each
+};
+
+stored_matrix store_matrix(const std::string& name, const std::int8_t* w, std::size_t rows, std::size_t cols) {
+  stored_matrix m{name, rows, cols, {}, {}};
+  m.columns.resize(rows * cols);
+  for (auto& s : m.sq) s.resize(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    std::uint32_t sum = 0, abs_sum = 0;
+    for (std::size_t j = 0; j < cols; ++j) {
+      const int v = w[i * cols + j];
+      m.columns[j * rows + i] = static_cast<std::uint8_t>((v ^ 0x7F) & 0xFF);
+      sum += static_cast<std::uint32_t>(v * v);
+      abs_sum += static_cast<std::uint32_t>(std::abs(v));
+    }
+    // |2 dot| <= 2 * 128 * sum |w| must stay below 2^23 (the 24-bit accumulator).
+    if (256u * abs_sum >= (1u << 23))
+      throw error(fmt::format("the 6502 runtime cannot run this model: row {} of {} has sum |w| = {}, so its dot "
+                              "product may leave the 24-bit accumulator (at most 32767)",
+                              i, name, abs_sum));
+    for (int b = 0; b < 3; ++b) m.sq[b][i] = static_cast<std::uint8_t>(sum >> (8 * b));
+  }
+  return m;
+}
+
+int clamp_shift(int s) { return s > 24 ? 24 : s; }  // requantize by >= 24 gives 0 for |2 dot| < 2^23 as for 24
+
+std::string shift_byte(int s) { return fmt::format("${:02X}", static_cast<std::uint8_t>(clamp_shift(s))); }
+
+// A matvec descriptor (transformer_runtime.s, tlm_matvec).
+std::string matvec_descriptor(const std::string& label, const std::string& w, std::size_t rows, std::size_t cols,
+                              std::size_t stride, const std::string& in, const std::string& sq, int shift, int mode,
+                              const std::string& out_lo, const std::string& out_hi, int lo, int hi) {
+  return fmt::format(
+      "{}:\n        .word {}\n        .byte {}, {}\n        .word {}, {}, {}_sq0, {}_sq1, {}_sq2\n"
+      "        .byte {}, {}\n        .word {}, {}\n        .byte ${:02X}, ${:02X}\n",
+      label, w, rows, cols & 0xFF, stride, in, sq, sq, sq, shift_byte(shift), mode, out_lo, out_hi,
+      static_cast<std::uint8_t>(lo), static_cast<std::uint8_t>(hi));
+}
+
+std::string call(const std::string& routine, const std::string& descriptor) {
+  return fmt::format("        ldx #<{0}\n        ldy #>{0}\n        jsr {1}\n", descriptor, routine);
+}
+
+int log2_exact(std::size_t n) {
+  int k = 0;
+  while ((std::size_t{1} << k) < n) ++k;
+  return (std::size_t{1} << k) == n ? k : -1;
+}
+
+}  // namespace
+
+transformer_6502 emit_transformer_6502(const transformer_tables& model) {
+  const tf::model_view m = model.view();
+  if (const char* e = tf::validate_shape(m)) throw error(fmt::format("the model is invalid: {}", e));
+  const std::size_t d = m.d_model, H = m.heads, hd = m.head_size(), L = m.layers, F = m.ffn, T = m.context,
+                    V = m.vocab;
+  const int log2d = log2_exact(d);
+  if (log2d < 0) throw error(fmt::format("the 6502 runtime needs d_model a power of two (this model has {})", d));
+  for (const auto& [what, n] : {std::pair{"d_model", d}, {"ffn", F}, {"the vocabulary", V}, {"the context", T}})
+    if (n > max_6502_rows)
+      throw error(fmt::format("the 6502 runtime runs models with {} of at most {} (this model has {})", what,
+                              max_6502_rows, n));
+  if (H * T > 256)
+    throw error(fmt::format("the 6502 runtime needs heads x context <= 256 (this model has {} x {})", H, T));
+
+  transformer_6502 out;
+  out.zero_page = {{"tlm_plo", 2, "the squares' low page + (a + 128): D[255 + a - w]", ""},
+                   {"tlm_phi", 2, "the same on the high page", ""},
+                   {"tlm_in", 2, "a matmul's input vector", ""},
+                   {"tlm_sq0", 2, "a matmul's row sums of squares, bits 0-7", ""},
+                   {"tlm_sq1", 2, "... bits 8-15", ""},
+                   {"tlm_sq2", 2, "... bits 16-23", ""},
+                   {"tlm_olo", 2, "a matmul's output (low bytes)", ""},
+                   {"tlm_ohi", 2, "its high bytes", ""},
+                   {"tlm_ptr", 2, "the prompt; a descriptor; a token's bytes", ""},
+                   {"tlm_p2", 2, "a walking pointer", ""},
+                   {"tlm_r", 4, "requantize's register", ""}};
+  const std::string Ts = std::to_string(T), HDs = std::to_string(hd);
+  out.buffers = {
+      {"mv_w", 2, "mv_core: column 0", ""}, {"mv_stride", 2, "bytes between columns", ""},
+      {"mv_rows", 1, "", ""}, {"mv_cols", 1, "", ""}, {"mv_j", 1, "", ""}, {"mv_shift", 1, "", ""},
+      {"mv_mode", 1, "", ""}, {"mv_lo", 1, "", ""}, {"mv_hi", 1, "", ""}, {"mv_sa", 3, "sum of the input's squares", ""},
+      {"mv_savex", 1, "", ""}, {"mv_t", 1, "", ""},
+      {"mv_acc0", max_6502_rows, "the rows' accumulators, bits 0-7", ""},
+      {"mv_acc1", max_6502_rows, "bits 8-15", ""}, {"mv_acc2", max_6502_rows, "bits 16-23", ""},
+      {"um_a", 6, "umul: multiplicand", ""}, {"um_b", 4, "multiplier", ""}, {"um_p", 10, "product", ""},
+      {"um_na", 1, "", ""}, {"um_nb", 1, "", ""}, {"um_i", 1, "", ""}, {"um_j", 1, "", ""}, {"um_t", 3, "", ""},
+      {"dv_n", 6, "udiv: dividend, then quotient", ""}, {"dv_d", 4, "divisor", ""}, {"dv_r", 5, "remainder", ""},
+      {"dv_t", 4, "", ""},
+      {"sq_v", 8, "isqrt64: the value", ""}, {"sq_rem", 5, "", ""}, {"sq_root", 4, "the root", ""},
+      {"sq_t", 5, "", ""}, {"sq_n", 1, "", ""},
+      {"nm_sum", 6, "rmsnorm: sum of squares", ""}, {"nm_inv", 6, "2^40 / rms", ""}, {"nm_inv_len", 1, "", ""},
+      {"nm_sign", 1, "", ""}, {"nm_i", 1, "", ""}, {"nm_shift", 1, "", ""},
+      {"at_desc", 21, "attention: the layer's descriptor", ""}, {"at_h", 1, "", ""}, {"at_i", 1, "", ""},
+      {"at_x", 1, "", ""}, {"at_c0", 1, "", ""}, {"at_s", 3, "sum of the exp weights", ""}, {"at_m", 2, "", ""},
+      {"at_t", 4, "", ""}, {"at_u", 1, "", ""}, {"at_r", 3, "2^32 / S", ""},
+      {"at_sc_lo", T, "scores", Ts}, {"at_sc_hi", T, "", Ts}, {"at_w_lo", T, "exp weights", Ts},
+      {"at_w_hi", T, "", Ts}, {"at_hin", T, "w_hi - 64", Ts}, {"at_lin", T, "w_lo - 128", Ts},
+      {"at_ah0", hd, "2 dot of the high bytes", HDs}, {"at_ah1", hd, "", HDs}, {"at_ah2", hd, "", HDs},
+      {"mul_a", 1, "", ""}, {"mul_r", 2, "", ""},
+      {"st_i", 1, "", ""}, {"st_e", 4, "", ""}, {"st_best", 1, "", ""}, {"st_m", 2, "", ""},
+      {"bp_k", 1, "encode: the merge", ""}, {"bp_l", 1, "", ""}, {"bp_r", 1, "", ""}, {"bp_id", 1, "", ""},
+      {"tlm_token", 1, "the token being stepped", ""}, {"tlm_pos", 1, "its position", ""},
+      {"tlm_seq_n", 1, "", ""}, {"tlm_seq", T, "the start sequence", Ts},
+      {"tlm_tokens", 255, "the prompt's tokens", ""},
+      {"tlm_x_lo", d, "the residual stream x (int16)", ""}, {"tlm_x_hi", d, "", ""},
+      {"tlm_abuf", d, "a norm's output (int8)", ""}, {"tlm_qbuf", d, "q", ""}, {"tlm_kbuf", d, "k", ""},
+      {"tlm_vbuf", d, "v", ""}, {"tlm_obuf", d, "the attention output", ""}, {"tlm_ubuf", F, "the FFN hidden layer", ""},
+      {"tlm_logits_lo", V, "the logits (int16, Q8.8)", ""}, {"tlm_logits_hi", V, "", ""},
+      {"tlm_kcache", L * d * T, "K, per layer column by column (127 - k)", ""},
+      {"tlm_vcache", L * T * d, "V, per layer position by position (127 - v)", ""},
+      {"tlm_sk_lo", L * H * T, "per layer, head, position: sum of k^2", ""}, {"tlm_sk_mid", L * H * T, "", ""},
+      {"tlm_sk_hi", L * H * T, "", ""},
+      {"tlm_sv2_lo", L * d, "per layer, column: sum over positions of v^2", ""}, {"tlm_sv2_mid", L * d, "", ""},
+      {"tlm_sv2_hi", L * d, "", ""},
+      {"tlm_sv1_lo", L * d, "per layer, column: sum over positions of v", ""}, {"tlm_sv1_hi", L * d, "", ""}};
+  std::string buffers = reservation_lines(out.buffers);
+  buffers +=
+      "at_k = at_desc\nat_v = at_desc+2\nat_sklo = at_desc+4\nat_skmid = at_desc+6\nat_skhi = at_desc+8\n"
+      "at_sv2lo = at_desc+10\nat_sv2mid = at_desc+12\nat_sv2hi = at_desc+14\nat_sv1lo = at_desc+16\n"
+      "at_sv1hi = at_desc+18\nat_shift = at_desc+20\n";
+
+  const tinylm::bpe::tokenizer_view& tok = m.tokenizer;
+  out.runtime = {"transformer_runtime.s",
+                 fill_template("m6502/transformer_runtime.s",
+                               {{"D", std::to_string(d)},
+                                {"HEADS", std::to_string(H)},
+                                {"HEAD_SIZE", std::to_string(hd)},
+                                {"CONTEXT", std::to_string(T)},
+                                {"VOCAB", std::to_string(V)},
+                                {"LOG2_D", std::to_string(log2d)},
+                                {"TOK_SHIFT", std::to_string(m.global(tf::frac_tok) - 8)},
+                                {"POS_SHIFT", std::to_string(m.global(tf::frac_pos) - 8)},
+                                {"CHAT", m.chat ? "1" : "0"},
+                                {"PROMPT_ROOM", std::to_string(m.prompt_room())},
+                                {"MERGES", std::to_string(tok.merge_count)},
+                                {"FIRST_MERGE", std::to_string(tinylm::bpe::first_base + tok.base_count)},
+                                {"ZERO_PAGE", reservation_lines(out.zero_page)},
+                                {"BUFFERS", buffers}})};
+
+  // ---- the data ----
+  std::string text =
+      "; transformer_tables.s - a transformer model as the 6502 runtime reads it\n"
+      "; (transformer_runtime.s). Generated by tinylm-gen; do not edit.\n\n"
+      ".setcpu \"6502\"\n\n"
+      ".export tlm_layers, tlm_head, tlm_norm_final\n"
+      ".export tlm_dlo, tlm_dhi, tlm_exp_lo, tlm_exp_hi\n"
+      ".export tlm_tok, tlm_pos_emb, tlm_token_of, tlm_merge_l, tlm_merge_r\n"
+      ".export tlm_tb_off_lo, tlm_tb_off_hi, tlm_tb_len, tlm_tb_bytes\n"
+      ".import tlm_matvec, tlm_norm, tlm_attention\n"
+      ".import tlm_x_lo, tlm_x_hi, tlm_abuf, tlm_qbuf, tlm_kbuf, tlm_vbuf, tlm_obuf, tlm_ubuf\n"
+      ".import tlm_logits_lo, tlm_logits_hi, tlm_kcache, tlm_vcache\n"
+      ".import tlm_sk_lo, tlm_sk_mid, tlm_sk_hi, tlm_sv2_lo, tlm_sv2_mid, tlm_sv2_hi, tlm_sv1_lo, tlm_sv1_hi\n\n";
+  data_writer data(text);
+  std::size_t fixed_tables = 0;
+
+  text += ".segment \"PAGES\"\n";
+  {
+    std::vector<std::uint8_t> lo(512), hi(512);
+    for (int t = -255; t <= 255; ++t) {
+      const auto sq = static_cast<std::uint32_t>(t * t);
+      lo[static_cast<std::size_t>(255 + t)] = static_cast<std::uint8_t>(sq);
+      hi[static_cast<std::size_t>(255 + t)] = static_cast<std::uint8_t>(sq >> 8);
+    }
+    data.label("tlm_dlo", "D[255 + t] = t^2, low bytes (t = -255 .. 255; the last byte pads)");
+    data.bytes(lo);
+    data.label("tlm_dhi", "high bytes");
+    data.bytes(hi);
+    std::vector<std::uint8_t> elo(256), ehi(256);
+    for (std::size_t k = 0; k < 256; ++k) {
+      elo[k] = static_cast<std::uint8_t>(tinylm::exp_table[k]);
+      ehi[k] = static_cast<std::uint8_t>(tinylm::exp_table[k] >> 8);
+    }
+    data.label("tlm_exp_lo", "exp_table (exp_table.hpp), low bytes");
+    data.bytes(elo);
+    data.label("tlm_exp_hi", "high bytes");
+    data.bytes(ehi);
+    fixed_tables = data.count();
+  }
+
+  text += "\n.segment \"RODATA\"\n";
+  const auto write_matrix = [&](const stored_matrix& sm) {
+    data.label(sm.name, fmt::format("{} x {}, column by column, 127 - w", sm.rows, sm.cols));
+    data.bytes(sm.columns);
+    for (int b = 0; b < 3; ++b) {
+      data.label(fmt::format("{}_sq{}", sm.name, b), b == 0 ? "sum of the squares of each row, bits 0-7" : "");
+      data.bytes(sm.sq[b]);
+    }
+  };
+  const stored_matrix tok_matrix = store_matrix("tlm_tok", m.weights + m.tok_offset(), V, d);
+  write_matrix(tok_matrix);
+  {
+    std::vector<std::uint8_t> pos(T * d);
+    for (std::size_t i = 0; i < T * d; ++i) pos[i] = static_cast<std::uint8_t>(m.weights[m.pos_offset() + i]);
+    data.label("tlm_pos_emb", "T x d, row by row, int8");
+    data.bytes(pos);
+  }
+  for (std::size_t l = 0; l < L; ++l) {
+    write_matrix(store_matrix(fmt::format("tlm_m_q{}", l), m.wq(l), d, d));
+    write_matrix(store_matrix(fmt::format("tlm_m_k{}", l), m.wk(l), d, d));
+    write_matrix(store_matrix(fmt::format("tlm_m_v{}", l), m.wv(l), d, d));
+    write_matrix(store_matrix(fmt::format("tlm_m_o{}", l), m.wo(l), d, d));
+    write_matrix(store_matrix(fmt::format("tlm_m_up{}", l), m.w1(l), F, d));
+    write_matrix(store_matrix(fmt::format("tlm_m_down{}", l), m.w2(l), d, F));
+  }
+  const std::string head_name = m.tied ? "tlm_tok" : "tlm_m_head";
+  if (!m.tied) write_matrix(store_matrix("tlm_m_head", m.weights + m.head_offset(), V, d));
+  for (std::size_t n = 0; n < 2 * L + 1; ++n) {
+    std::vector<std::uint8_t> lo(d), hi(d);
+    for (std::size_t i = 0; i < d; ++i) {
+      const auto g = static_cast<std::uint16_t>(m.gains[n * d + i]);
+      lo[i] = static_cast<std::uint8_t>(g);
+      hi[i] = static_cast<std::uint8_t>(g >> 8);
+    }
+    data.label(fmt::format("tlm_g{}_lo", n), "a norm's gains (Q8.8)");
+    data.bytes(lo);
+    data.label(fmt::format("tlm_g{}_hi", n));
+    data.bytes(hi);
+  }
+  // the tokenizer
+  {
+    std::vector<std::uint8_t> token_of(256);
+    for (std::size_t b = 0; b < 256; ++b)
+      token_of[b] = tinylm::bpe::base_token(tok, tok.normalise[b]);
+    data.label("tlm_token_of", "byte -> base token (encode's step 1)");
+    data.bytes(token_of);
+    std::vector<std::uint8_t> left(tok.merge_count), right(tok.merge_count);
+    for (std::size_t k = 0; k < tok.merge_count; ++k) {
+      left[k] = tok.merges[2 * k];
+      right[k] = tok.merges[2 * k + 1];
+    }
+    if (left.empty()) left.push_back(0), right.push_back(0);  // no merges: a byte for the label
+    data.label("tlm_merge_l", "merge k: left token");
+    data.bytes(left);
+    data.label("tlm_merge_r", "right token");
+    data.bytes(right);
+    std::vector<std::uint8_t> off_lo(V), off_hi(V), len(V), bytes;
+    for (std::size_t t = 0; t < V; ++t) {
+      tinylm::fixed_string<256> s;
+      tinylm::bpe::append_token(tok, static_cast<std::uint8_t>(t), s);
+      off_lo[t] = static_cast<std::uint8_t>(bytes.size());
+      off_hi[t] = static_cast<std::uint8_t>(bytes.size() >> 8);
+      len[t] = static_cast<std::uint8_t>(s.size());
+      for (char c : s) bytes.push_back(static_cast<std::uint8_t>(c));
+    }
+    if (bytes.empty()) bytes.push_back(0);
+    data.label("tlm_tb_off_lo", "token -> offset of its bytes in tlm_tb_bytes");
+    data.bytes(off_lo);
+    data.label("tlm_tb_off_hi");
+    data.bytes(off_hi);
+    data.label("tlm_tb_len", "token -> its number of bytes");
+    data.bytes(len);
+    data.label("tlm_tb_bytes", "every token's bytes (decode)");
+    data.bytes(bytes);
+  }
+
+  // ---- the stages of a token: descriptors and calls ----
+  std::string desc, code;
+  const auto f = [&](std::size_t l, tf::layer_frac x) { return m.layer(l, x); };
+  const auto norm = [&](const std::string& label, std::size_t n, int frac) {
+    desc += fmt::format("{}:\n        .word tlm_g{}_lo, tlm_g{}_hi\n        .byte {}\n        .word tlm_abuf\n",
+                        label, n, n, shift_byte(8 - frac));
+    code += call("tlm_norm", label);
+  };
+  const auto matvec = [&](const std::string& label, const std::string& w, std::size_t rows, std::size_t cols,
+                          const std::string& in, int shift, int mode, const std::string& out_lo,
+                          const std::string& out_hi, int lo, int hi) {
+    desc += matvec_descriptor(label, w, rows, cols, rows, in, w, shift, mode, out_lo, out_hi, lo, hi);
+    code += call("tlm_matvec", label);
+  };
+  code += "\n.segment \"CODE\"\n\n; tlm_layers: every layer of a token (transformer.hpp, step_validated)\ntlm_layers:\n";
+  for (std::size_t l = 0; l < L; ++l) {
+    code += fmt::format("        ; layer {}\n", l);
+    norm(fmt::format("tlm_n1_{}", l), 2 * l, f(l, tf::frac_a1));
+    matvec(fmt::format("tlm_d_q{}", l), fmt::format("tlm_m_q{}", l), d, d, "tlm_abuf",
+           f(l, tf::frac_wq) + f(l, tf::frac_a1) - f(l, tf::frac_q), 0, "tlm_qbuf", "tlm_qbuf", -128, 127);
+    matvec(fmt::format("tlm_d_k{}", l), fmt::format("tlm_m_k{}", l), d, d, "tlm_abuf",
+           f(l, tf::frac_wk) + f(l, tf::frac_a1) - f(l, tf::frac_k), 0, "tlm_kbuf", "tlm_kbuf", -128, 127);
+    matvec(fmt::format("tlm_d_v{}", l), fmt::format("tlm_m_v{}", l), d, d, "tlm_abuf",
+           f(l, tf::frac_wv) + f(l, tf::frac_a1) - f(l, tf::frac_v), 0, "tlm_vbuf", "tlm_vbuf", -128, 127);
+    const std::string att = fmt::format("tlm_att{}", l);
+    desc += fmt::format(
+        "{0}:\n        .word tlm_kcache+{1}, tlm_vcache+{2}\n        .word tlm_sk_lo+{3}, tlm_sk_mid+{3}, tlm_sk_hi+{3}\n"
+        "        .word tlm_sv2_lo+{4}, tlm_sv2_mid+{4}, tlm_sv2_hi+{4}, tlm_sv1_lo+{4}, tlm_sv1_hi+{4}\n"
+        "        .byte {5}\n",
+        att, l * d * T, l * T * d, l * H * T, l * d,
+        shift_byte(f(l, tf::frac_q) + f(l, tf::frac_k) + tf::attention_shift(hd) - 8));
+    code += call("tlm_attention", att);
+    matvec(fmt::format("tlm_d_o{}", l), fmt::format("tlm_m_o{}", l), d, d, "tlm_obuf",
+           f(l, tf::frac_wo) + f(l, tf::frac_v) - 8, 2, "tlm_x_lo", "tlm_x_hi", 0, 0);
+    norm(fmt::format("tlm_n2_{}", l), 2 * l + 1, f(l, tf::frac_a2));
+    matvec(fmt::format("tlm_d_up{}", l), fmt::format("tlm_m_up{}", l), F, d, "tlm_abuf",
+           f(l, tf::frac_w1) + f(l, tf::frac_a2) - f(l, tf::frac_u), 0, "tlm_ubuf", "tlm_ubuf", 0, 127);
+    matvec(fmt::format("tlm_d_down{}", l), fmt::format("tlm_m_down{}", l), d, F, "tlm_ubuf",
+           f(l, tf::frac_w2) + f(l, tf::frac_u) - 8, 2, "tlm_x_lo", "tlm_x_hi", 0, 0);
+  }
+  code += "        rts\n\n; tlm_norm_final: the final norm\ntlm_norm_final:\n";
+  norm("tlm_nf", 2 * L, m.global(tf::frac_af));
+  code += "        rts\n\n; tlm_head: the logits (int16, Q8.8)\ntlm_head:\n";
+  matvec("tlm_d_head", head_name, V, d, "tlm_abuf", m.global(tf::frac_head) + m.global(tf::frac_af) - 8, 1,
+         "tlm_logits_lo", "tlm_logits_hi", 0, 0);
+  code += "        rts\n";
+  text += "\n; descriptors (transformer_runtime.s: tlm_matvec, tlm_norm, tlm_attention)\n" + desc;
+  text += code;
+
+  out.table_bytes = data.count();
+  out.weight_bytes = out.table_bytes - fixed_tables;
+  out.tables = {"transformer_tables.s", std::move(text)};
+  return out;
+}
+
+}  // namespace tinylm::gen

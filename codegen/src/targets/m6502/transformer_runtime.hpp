@@ -1,0 +1,51 @@
+// Writing a transformer model as 6502 assembly (ca65): the runtime, from its
+// template codegen/asm/m6502/transformer_runtime.s with the model's constants,
+// zero page and buffers (the RAM plan, data made here) filled in, and the
+// model as data in the layout that runtime reads (transformer_tables.s):
+//
+//   tlm_dlo, tlm_dhi      the table of squares D[255 + t] = t^2, t = -255..255
+//                         (two 512-byte arrays, page-aligned: segment PAGES)
+//   tlm_exp_lo, _hi       exp_table (exp_table.hpp), low and high bytes
+//   tlm_tok               the token embedding, column by column (V bytes per
+//                         column), each byte 127 - w: the head too when tied
+//   tlm_pos_emb           the position embedding, row by row, plain int8
+//   tlm_m_<name>          every other matrix, column by column, 127 - w, with
+//   tlm_m_<name>_sq0/1/2  the sum of its squares per row (24 bits, 3 arrays)
+//   tlm_g_<n>_lo, _hi     the norms' gains (Q8.8)
+//   tlm_token_of          byte -> base token (normalise, then base_token)
+//   tlm_merge_l, _r       the BPE merges, left and right tokens
+//   tlm_tb_*              every token's bytes (decode)
+//   descriptors and tlm_layers, tlm_norm_final, tlm_head: a token's stages as
+//                         a list of calls (transformer.hpp's order)
+//
+// No timestamps and no paths: the same model gives the same bytes.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "families/transformer/model.hpp"
+#include "targets/m6502/asm_source.hpp"
+
+namespace tinylm::gen {
+
+struct transformer_6502 {
+  asm_file runtime;                      // transformer_runtime.s
+  asm_file tables;                       // transformer_tables.s
+  std::size_t weight_bytes = 0;          // the model's data (matrices, sums of squares, gains, tokenizer)
+  std::size_t table_bytes = 0;           // everything in transformer_tables.s (with the squares and exp tables)
+  std::vector<asm_variable> zero_page;   // the runtime's zero page, in order
+  std::vector<asm_variable> buffers;     // its RAM (BSS): activations, the KV cache, work areas
+};
+
+// The 6502 runtime's limits, checked by emit_transformer_6502 (gen::error
+// naming the number otherwise).
+inline constexpr std::size_t max_6502_rows = 128;  // d_model, ffn, vocabulary, context: one X-indexed pass
+
+// Throws gen::error for a model the 6502 runtime cannot run (d_model not a
+// power of two, a dimension above max_6502_rows, heads x context above 256,
+// a weight row whose dot product could leave 24 bits).
+transformer_6502 emit_transformer_6502(const transformer_tables& model);
+
+}  // namespace tinylm::gen
