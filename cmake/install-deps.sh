@@ -12,6 +12,8 @@ packages=(
   xz-utils valgrind time python3
   # 6502 targets: assembler, linker and simulator; the NES emulator, headless
   cc65 fceux xvfb xauth
+  # C64 target: disk images, and MAME (the emulated C64 of the tests; installs to /usr/games)
+  cc1541 mame
   # CP/M target: Z80 assemblers (z80asm; pasmo for the cross-check) and the Z80 emulator library
   z80asm pasmo libz80ex-dev
   # training curves (tinylm-gen train writes a PNG with gnuplot)

@@ -12,11 +12,18 @@
 #include "targets/cpm/cpm.hpp"
 #include "targets/m6502/program.hpp"
 #include "targets/m6502_targets.hpp"
+#include "targets/c64/c64.hpp"
 #include "targets/sim6502/sim6502.hpp"
 
 namespace tinylm::gen {
 
 namespace {
+
+// The banner's title: the model file's name without its folder and extension.
+std::string model_title(const std::string& path) {
+  std::string name = path.substr(path.find_last_of('/') + 1);
+  return name.substr(0, name.rfind(".safetensors"));
+}
 
 struct emit_args {
   std::string model_path, output, target = "sim6502";
@@ -52,13 +59,16 @@ void emit_6502_target(const emit_args& a) {
   program_6502 program;
   std::string what;
   if (model_file_format(a.model_path) == transformer_format) {
-    if (a.target != "sim6502")
-      throw error(fmt::format("the {} target runs n-gram models; a transformer model runs on --target sim6502",
+    if (a.target != "sim6502" && a.target != "c64")
+      throw error(fmt::format("the {} target runs n-gram models; a transformer model runs on --target sim6502 "
+                              "or c64",
                               a.target));
     const transformer_tables model = read_transformer_file(a.model_path);
-    program = sim6502_transformer_program(model);
+    program = a.target == "c64" ? c64_transformer_program(model, model_title(a.model_path))
+                                : sim6502_transformer_program(model);
     what = "a transformer";
   } else {
+    if (a.target == "c64") throw error("the c64 target runs transformer models (tinylm-gen train transformer)");
     require_family(a.model_path, ngram_format,
                    "the 6502 targets run n-gram and transformer models (hash-MLP models: --target cpm)");
     const ngram_tables model = read_model_file(a.model_path);
@@ -74,6 +84,8 @@ void emit_6502_target(const emit_args& a) {
   fmt::print("RAM map ({}):\n{}", a.target, ram_map_text(program));
   if (!program.rom_plan.empty()) fmt::print("ROM plan ({}):\n{}", a.target, program.rom_plan);
   fmt::print("Build with:\n{}\n", build_command(program, a.output));
+  if (program.target == target_6502::c64)
+    fmt::print("Then LOAD \"TINYLM\",8 and RUN on a C64 (or an emulator) with {} in drive 8.\n", program.disk_name);
 }
 
 }  // namespace
@@ -86,9 +98,11 @@ command add_emit_command(CLI::App& app) {
   c->add_option("--target", a->target,
                 "Target: sim6502 (sim65, for tests and benchmarks), nes (an NROM cartridge with a prompt menu), "
                 "nes-uxrom (the same on a banked UxROM cartridge: tables up to 240 KB) or sim6502-banked "
-                "(the banked runtime in sim65); cpm: a CP/M chat .COM (z80asm source) of a hash-MLP model file")
+                "(the banked runtime in sim65); cpm: a CP/M chat .COM (z80asm source) of a hash-MLP model file; c64: a "
+                "Commodore 64 chat program (TINYLM.PRG and tinylm.d64) of a transformer model file, which also "
+                "runs on sim6502")
       ->default_val("sim6502")
-      ->check(CLI::IsMember({"sim6502", "nes", "sim6502-banked", "nes-uxrom", "cpm"}));
+      ->check(CLI::IsMember({"sim6502", "nes", "sim6502-banked", "nes-uxrom", "cpm", "c64"}));
   c->add_option("-o,--output", a->output, "Directory to write the program's files to (created if missing)")
       ->required();
   c->add_option("--max-reply", a->max_reply, "cpm: most symbols per reply (1-255)")

@@ -16,6 +16,20 @@ tinylm::transformer::model_view shape_view(const transformer_shape& s, std::size
   return v;
 }
 
+transformer_tables copy_of(const tinylm::transformer::model_view& v, std::uint32_t default_seed) {
+  transformer_tables t;
+  const tinylm::bpe::tokenizer_view& tok = v.tokenizer;
+  t.tokenizer.normalise.assign(tok.normalise, tok.normalise + 256);
+  t.tokenizer.base_bytes.assign(tok.base_bytes, tok.base_bytes + tok.base_count);
+  t.tokenizer.merges.assign(tok.merges, tok.merges + 2 * tok.merge_count);
+  t.shape = {v.d_model, v.heads, v.layers, v.ffn, v.context, v.min_reply, v.tied, v.chat};
+  t.weights.assign(v.weights, v.weights + v.weight_count());
+  t.gains.assign(v.gains, v.gains + v.gain_count());
+  t.fracs.assign(v.fracs, v.fracs + v.frac_count());
+  t.default_seed = default_seed;
+  return t;
+}
+
 tinylm::transformer::model_view transformer_tables::view() const {
   tinylm::transformer::model_view v = shape_view(shape, vocab());
   v.tokenizer = tokenizer.view();

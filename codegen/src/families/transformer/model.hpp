@@ -46,6 +46,10 @@ class transformer_workspace {
   std::vector<std::int8_t> a_, q_, o_, u_, k_cache_, v_cache_;
 };
 
+// An owning copy of a model given as a view (a generated header's view_of<M>()):
+// what the emitters take. The metadata is empty.
+transformer_tables copy_of(const tinylm::transformer::model_view& v, std::uint32_t default_seed);
+
 // A view of a shape and vocabulary without tables (no tokenizer, no
 // weights): what the counts, the plan and the prompt room need.
 tinylm::transformer::model_view shape_view(const transformer_shape& s, std::size_t vocab);

@@ -50,6 +50,8 @@ const char* target_name(target_6502 target) {
       return "sim6502-banked";
     case target_6502::nes_uxrom:
       return "nes-uxrom";
+    case target_6502::c64:
+      return "c64";
   }
   return "?";
 }
@@ -70,6 +72,16 @@ std::string build_command(const program_6502& program, const std::string& dir) {
                                   program.config.name, program.map_name, program.output_name);
     for (const asm_file& f : program.sources) cmd += ' ' + f.name;
     return cmd;
+  }
+  if (program.target == target_6502::c64) {
+    // The PRG (cc65's BASIC SYS line: -u __EXEHDR__), then the D64 holding it (names in lower
+    // case: cc1541 stores them as the unshifted PETSCII that LOAD "TINYLM",8 types).
+    std::string cmd = fmt::format("cl65 -t c64 -C {} -u __EXEHDR__ -m {} -o {}", quote(in_dir(dir, program.config.name)),
+                                  quote(in_dir(dir, program.map_name)), quote(in_dir(dir, program.output_name)));
+    for (const asm_file& f : program.sources) cmd += ' ' + quote(in_dir(dir, f.name));
+    const std::string disk = quote(in_dir(dir, program.disk_name));
+    return cmd + fmt::format(" && rm -f {0} && cc1541 -q -n tinylm -f tinylm -w {1} {0}", disk,
+                             quote(in_dir(dir, program.output_name)));
   }
   const bool nes = program.target == target_6502::nes || program.target == target_6502::nes_uxrom;
   std::string cmd = fmt::format("cl65 -t {} -C {} -m {} -o {}", nes ? "nes" : target_name(program.target),

@@ -8,6 +8,7 @@
 //                    benchmarks); the banked one loads 16 KB banks of tables
 //                    from files into a window at $8000
 //   targets/nes      nes (NROM) and nes-uxrom (mapper 2): NES cartridges
+//   targets/c64      c64: a transformer's chat program as a PRG and a D64
 //
 // and targets/m6502_targets.hpp chooses one by name. A plan that does not fit
 // (tables larger than the target's room, zero page or buffers overflowing) is
@@ -23,7 +24,7 @@
 
 namespace tinylm::gen {
 
-enum class target_6502 { sim6502, nes, sim6502_banked, nes_uxrom };
+enum class target_6502 { sim6502, nes, sim6502_banked, nes_uxrom, c64 };
 
 const char* target_name(target_6502 target);
 
@@ -42,6 +43,7 @@ struct program_6502 {
   asm_file config;                // the ld65 configuration
   std::string output_name;        // what the build command writes
   std::string map_name;           // the ld65 map file it writes
+  std::string disk_name;          // c64: the D64 image the build command also writes (cc1541)
   std::vector<ram_region> ram_map;
   std::size_t table_bytes = 0;    // data bytes of the tables
   std::size_t table_room = 0;     // the most the target's plan allows

@@ -1,0 +1,254 @@
+; shell.s - the Commodore 64 chat program of `tinylm-gen emit --target c64`
+; (ca65): type a line, read the transformer's reply (transformer_runtime.s)
+; printed token by token. Started from BASIC (RUN: the SYS line of cc65's
+; c64 EXEHDR); RUN/STOP at the prompt (or during a reply: it stops the reply)
+; returns to BASIC.
+;
+; Keys (GETIN) to model bytes, total (the model's normalise table folds and
+; classes whatever it does not know):
+;   RETURN      ends the line (an empty line is ignored: a new prompt)
+;   DEL         deletes the last character (nothing on an empty line)
+;   RUN/STOP    ends the program
+;   letters     unshifted: a-z; shifted: A-Z (the model folds them)
+;   $20-$40     space, digits, punctuation and @: the same ASCII bytes
+;   every other key (F1-F8, cursor keys, CLR/HOME, colours, graphics) is
+;   ignored; at most TLM_C64_LINE characters are taken, more are ignored.
+; Reply bytes to the screen: a-z and A-Z in the upper/lower case character
+; set, $20-$3F as they are, any other byte as '?' (a reply of a model
+; trained on the bundled corpora has none).
+;
+; Interrupts: the KERNAL IRQ (keyboard, cursor, jiffy clock) stays on while
+; waiting for keys and is off (SEI) while a token is computed; the border
+; colour steps at every token to show work. The jiffy clock loses the
+; compute time; RUN/STOP is checked between tokens.
+; Zero page: the runtime's variables live at $02 onward (BASIC's area, not
+; the KERNAL's), swapped in for each computation and out again before any
+; KERNAL call, so BASIC and either KERNAL (Commodore's, or the free
+; open-roms used in the tests) find theirs unchanged.
+; Memory: BASIC ROM banked out ($01 = $36) while the program runs, so the
+; model and its buffers may use $0801-$CFFF; restored on exit.
+; tlm_c64_state ($02A7, free under both KERNALs): 1 waiting for a line, 2
+; computing a reply (the emulator test reads it).
+
+.setcpu "6502"
+
+.import tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes
+.import tlm_pos, __ZEROPAGE_SIZE__
+.importzp tlm_ptr
+.importzp TLM_T
+.forceimport __EXEHDR__
+
+CHROUT = $FFD2
+GETIN  = $FFE4
+STOP   = $FFE1
+TLM_C64_LINE = @LINE@
+TLM_ZP = @ZERO_PAGE_START@        ; the runtime's zero page (c64.cfg)
+tlm_c64_state = $02A7
+
+.segment "BSS"
+;@BUFFERS@
+
+.segment "CODE"
+
+start:  lda $01
+        sta saved_01
+        lda $D020
+        sta saved_border
+        tsx
+        stx saved_sp
+        lda #$36                ; BASIC out, KERNAL and I/O in
+        sta $01
+        lda #<banner
+        ldy #>banner
+        jsr print
+
+prompt: lda #1
+        sta tlm_c64_state
+        lda #<prompt_text
+        ldy #>prompt_text
+        jsr print
+        lda #0
+        sta line_len
+@key:   jsr GETIN
+        beq @key
+        cmp #3                  ; RUN/STOP
+        beq quit
+        cmp #13
+        beq @enter
+        cmp #20                 ; DEL
+        bne @char
+        ldx line_len
+        beq @key
+        dec line_len
+        jsr CHROUT
+        jmp @key
+@char:  jsr to_model            ; A: the key's model byte, or carry set: ignored
+        bcs @key
+        ldx line_len
+        cpx #TLM_C64_LINE
+        bcs @key
+        sta line,x
+        inc line_len
+        jsr to_screen
+        jsr CHROUT
+        jmp @key
+@enter: lda line_len
+        beq @key                ; an empty line: nothing to answer
+        lda #13
+        jsr CHROUT
+        jsr reply
+        lda #13
+        jsr CHROUT
+        jmp prompt
+
+quit:   lda #<bye
+        ldy #>bye
+        jsr print
+        lda saved_border
+        sta $D020
+        lda saved_01
+        sta $01
+        ldx saved_sp
+        txs
+        rts                     ; back to BASIC
+
+; reply: encodes the line, steps it and prints the greedy reply token by
+; token (generate of transformer.hpp, as the sim6502 program does).
+reply:  lda #2
+        sta tlm_c64_state
+        jsr enter
+        lda #<line
+        sta tlm_ptr
+        lda #>line
+        sta tlm_ptr+1
+        ldy line_len
+        jsr tlm_begin
+        jsr leave
+@next:  jsr enter
+        jsr tlm_argmax
+        sta token
+        cmp #2
+        bcc @done               ; END or SEP
+        jsr tlm_token_bytes     ; tlm_ptr, Y bytes: copy them out of the zero page's reach
+        sty out_len
+        dey
+        bmi @copied
+@copy:  lda (tlm_ptr),y
+        sta out,y
+        dey
+        bpl @copy
+@copied:
+        jsr leave
+        ldx #0
+@print: cpx out_len
+        beq @printed
+        lda out,x
+        jsr to_screen
+        jsr CHROUT
+        inx
+        bne @print
+@printed:
+        jsr STOP
+        beq @stopped            ; RUN/STOP ends the reply
+        jsr enter
+        lda tlm_pos
+        cmp #<TLM_T
+        beq @done               ; the context is full
+        lda token
+        jsr tlm_step
+        inc tlm_pos
+        jsr leave
+        jmp @next
+@done:  jsr leave
+@stopped:
+        lda saved_border        ; the border back: the reply is complete
+        sta $D020
+        rts
+
+; enter: interrupts off, the runtime's zero page in, the border steps.
+enter:  sei
+        ldx #<__ZEROPAGE_SIZE__
+@swap:  lda TLM_ZP-1,x
+        ldy zp_save-1,x
+        sta zp_save-1,x
+        sty TLM_ZP-1,x
+        dex
+        bne @swap
+        inc $D020
+        rts
+
+; leave: the KERNAL's zero page back, interrupts on.
+leave:  ldx #<__ZEROPAGE_SIZE__
+@swap:  lda TLM_ZP-1,x
+        ldy zp_save-1,x
+        sta zp_save-1,x
+        sty TLM_ZP-1,x
+        dex
+        bne @swap
+        cli
+        rts
+
+; to_model: the model byte of a key (PETSCII in A); carry set: no byte.
+to_model:
+        cmp #$20
+        bcc @none
+        cmp #$41
+        bcc @same               ; space, digits, punctuation, @
+        cmp #$5B
+        bcs @shifted
+        ora #$20                ; unshifted letter: a-z
+        clc
+        rts
+@shifted:
+        cmp #$C1
+        bcc @none
+        cmp #$DB
+        bcs @none
+        and #$7F                ; shifted letter: A-Z
+@same:  clc
+        rts
+@none:  sec
+        rts
+
+; to_screen: the PETSCII code that shows a model byte (A).
+to_screen:
+        cmp #$20
+        bcc @other
+        cmp #$40
+        bcc @done
+        cmp #$41
+        bcc @other
+        cmp #$5B
+        bcc @upper
+        cmp #$61
+        bcc @other
+        cmp #$7B
+        bcs @other
+        and #$DF                ; a-z -> $41-$5A (lower case in this set)
+@done:  rts
+@upper: ora #$80                ; A-Z -> $C1-$DA
+        rts
+@other: lda #'?'
+        rts
+
+; print: the zero-terminated PETSCII text at A/Y (at most 255 bytes; no
+; zero page: the address is written into the load below).
+print:  sta @c+1
+        sty @c+2
+        ldy #0
+@c:     lda $FFFF,y
+        beq @r
+        jsr CHROUT
+        iny
+        bne @c
+@r:     rts
+
+.segment "RODATA"
+; PETSCII: $0E upper/lower case, $93 clear; ca65 -t c64 turns lower-case
+; source letters into the codes that show capitals here.
+banner: .byte $0E, $93
+        .byte "@BANNER@", 13
+        .byte "type a line; run/stop quits.", 13, 13, 0
+prompt_text:
+        .byte "> ", 0
+bye:    .byte 13, "bye.", 13, $8E, 0   ; and back to the upper case set

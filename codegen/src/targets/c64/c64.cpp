@@ -1,0 +1,78 @@
+#include "targets/c64/c64.hpp"
+
+#include <fmt/core.h>
+
+#include "common/error.hpp"
+#include "targets/m6502/transformer_runtime.hpp"
+#include "targets/template/asm_template.hpp"
+
+namespace tinylm::gen {
+
+std::vector<asm_variable> c64_shell_buffers(std::size_t zero_page_bytes) {
+  return {{"line", c64_plan::line_length, "the typed line (model bytes)", ""},
+          {"line_len", 1, "", ""},
+          {"out", 256, "a token's bytes", ""},
+          {"out_len", 1, "", ""},
+          {"token", 1, "the chosen token", ""},
+          {"saved_01", 1, "the processor port on entry", ""},
+          {"saved_border", 1, "the border colour on entry", ""},
+          {"saved_sp", 1, "the stack pointer on entry", ""},
+          {"zp_save", zero_page_bytes, "the zero page swapped out while computing", ""}};
+}
+
+program_6502 c64_transformer_program(const transformer_tables& model, const std::string& title) {
+  namespace plan = c64_plan;
+  transformer_6502 code = emit_transformer_6502(model);
+  const std::size_t zp = total_bytes(code.zero_page);
+  if (zp > plan::zero_page_size)
+    throw error(fmt::format("the runtime's zero page ({} bytes) does not fit the C64 plan ({} bytes)", zp,
+                            plan::zero_page_size));
+  const std::vector<asm_variable> shell_buffers = c64_shell_buffers(zp);
+  const std::size_t buffers = total_bytes(code.buffers) + total_bytes(shell_buffers);
+  const std::size_t room = plan::io_start - plan::load_address - plan::code_reserve;
+
+  program_6502 p;
+  p.target = target_6502::c64;
+  p.table_bytes = code.table_bytes;
+  p.table_room = room - buffers;
+  p.zero_page_bytes = zp;
+  p.output_name = "TINYLM.PRG";
+  p.map_name = "tinylm.map";
+  p.disk_name = "tinylm.d64";
+  if (code.table_bytes + buffers > room)
+    throw error(fmt::format(
+        "the model does not fit the c64 target: its tables need {} bytes and the buffers {} (activations, KV "
+        "cache, the shell's), the C64 has room for {} in all (${:04X}-${:04X}, less {} reserved for code)",
+        code.table_bytes, buffers, room, plan::load_address, plan::io_start - 1, plan::code_reserve));
+
+  std::vector<ram_region>& map = p.ram_map;
+  add_variables(map, plan::zero_page_start, code.zero_page, "zero page", "(swapped) ");
+  map.push_back({static_cast<std::uint32_t>(plan::zero_page_start + zp), 0x90 - plan::zero_page_start - zp,
+                 "zero page", "BASIC's, untouched"});
+  map.push_back({0x0090, 0x70, "zero page", "the KERNAL's, untouched"});
+  map.push_back({0x0100, 256, "stack", "the 6502 stack (the program needs at most 12 bytes of it)"});
+  map.push_back({0x0200, 0x0600, "system", "KERNAL buffers and vectors, screen RAM at $0400 (untouched; "
+                                           "$02A7 is the program's state byte for tests)"});
+  map.push_back({plan::load_address, plan::io_start - plan::load_address, "program",
+                 fmt::format("BASIC line, code, the model ({} bytes of tables) and the buffers ({} bytes: "
+                             "activations, KV cache, the shell's; not loaded)",
+                             code.table_bytes, buffers)});
+  map.push_back({plan::io_start, 0x1000, "I/O", "VIC, SID, colour RAM, CIAs (never loaded)"});
+  map.push_back({0xE000, 0x2000, "KERNAL", "the KERNAL ROM (banked in)"});
+
+  std::string banner = fmt::format("tinylm - {}", title);
+  if (banner.size() > 39) banner.resize(39);
+  for (char& c : banner)
+    if (c == '"' || static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) c = '?';
+  p.sources.push_back({"shell.s", fill_template("m6502/c64/shell.s",
+                                                {{"LINE", std::to_string(plan::line_length)},
+                                                 {"ZERO_PAGE_START", fmt::format("${:02X}", plan::zero_page_start)},
+                                                 {"BANNER", banner},
+                                                 {"BUFFERS", reservation_lines(shell_buffers)}})});
+  p.sources.push_back(std::move(code.runtime));
+  p.sources.push_back(std::move(code.tables));
+  p.config = {"c64.cfg", asm_template("m6502/c64/c64.cfg")};
+  return p;
+}
+
+}  // namespace tinylm::gen

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""c64_chat.py - the bundled chat transformer chatting on an emulated C64.
+
+  c64_chat.py --gen GEN --model FILE --roms DIR --mame MAME --work DIR
+              --prompts FILE [--screenshot PNG]
+
+Steps: `GEN emit --target c64` (twice: the same files), the build command it
+prints (cl65, then cc1541 for the D64), the PRG read back out of the D64
+(track 18 directory, then the file's sector chain) must equal TINYLM.PRG;
+then MAME's c64p with the free ROMs in DIR quickloads that PRG, run.lua types
+every line of the prompts file on the emulated keyboard, and each reply on
+the screen must be the oracle's (`GEN generate --model FILE --prompt P
+--max-length 4096`, greedy), shown as the shell shows bytes. RUN/STOP at the
+end must return to BASIC (READY. after "bye."). Exit status 77 (skipped) only
+when the ROM folder is absent.
+
+A prompts line is what is typed, with key names in braces: {DEL}, {F1},
+{HOME}, {CRSR RIGHT}, {CLR}, {RED}, {SHIFT-X} (a shifted letter); the model's
+prompt is what the shell makes of it (DEL removes a character; function,
+cursor, colour and graphics keys are ignored; a shifted letter is a capital).
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+KEYS = {"DEL": 20, "F1": 133, "F3": 134, "HOME": 19, "CLR": 147, "CRSR RIGHT": 29, "CRSR DOWN": 17,
+        "RED": 28, "POUND": 92}
+
+
+def fail(msg):
+    print("c64_chat: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def run(cmd, **kw):
+    r = subprocess.run(cmd, capture_output=True, **kw)
+    if r.returncode != 0:
+        fail("%s failed (exit %d):\n%s%s" % (cmd if isinstance(cmd, str) else " ".join(cmd), r.returncode,
+                                             r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")))
+    return r.stdout
+
+
+def typed(line):
+    """(PETSCII key codes, the model's prompt) of a prompts line."""
+    keys, prompt, i = [], "", 0
+    while i < len(line):
+        c = line[i]
+        if c == "{":
+            j = line.index("}", i)
+            name = line[i + 1:j]
+            i = j + 1
+            if name.startswith("SHIFT-"):
+                letter = name[6:]
+                keys.append(ord(letter.upper()) + 128)
+                prompt += letter.upper()
+            else:
+                keys.append(KEYS[name])
+                if name == "DEL":
+                    prompt = prompt[:-1]
+            continue
+        b = ord(c)
+        if "a" <= c <= "z":
+            keys.append(b - 32)
+        elif 32 <= b <= 64:
+            keys.append(b)
+        else:
+            fail("cannot type %r" % c)
+        prompt += c
+        i += 1
+    keys.append(13)
+    return keys, prompt
+
+
+def shown(reply):
+    """The reply as the shell shows it (shell.s: to_screen)."""
+    return "".join(c if 32 <= ord(c) <= 63 or c.isalpha() and c.isascii() else "?" for c in reply)
+
+
+def prg_from_d64(d64, name):
+    """The file `name` read out of a D64: the directory at track 18, then its sector chain."""
+    def offset(track, sector):
+        spt = [21] * 17 + [19] * 7 + [18] * 6 + [17] * 10
+        return (sum(spt[:track - 1]) + sector) * 256
+    track, sector = 18, 1
+    while track != 0:
+        block = d64[offset(track, sector):offset(track, sector) + 256]
+        for e in range(8):
+            entry = block[e * 32:(e + 1) * 32]
+            if entry[2] & 7 == 2 and entry[5:21].rstrip(b"\xa0").decode("latin-1") == name:
+                out, t, s = bytearray(), entry[3], entry[4]
+                while t != 0:
+                    data = d64[offset(t, s):offset(t, s) + 256]
+                    out += data[2:] if data[0] != 0 else data[2:data[1] + 1]
+                    t, s = data[0], data[1]
+                return bytes(out)
+        track, sector = block[0], block[1]
+    fail("%s is not in the D64's directory" % name)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for opt in ("--gen", "--model", "--roms", "--mame", "--work", "--prompts"):
+        ap.add_argument(opt, required=True)
+    ap.add_argument("--screenshot")
+    a = ap.parse_args()
+    if not os.path.isdir(a.roms) or not os.path.exists(os.path.join(a.roms, "c64", "901227-03.u4")):
+        print("c64_chat: no C64 ROMs in %s: skipped" % a.roms)
+        sys.exit(77)
+    work = os.path.abspath(a.work)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+
+    out = {}
+    for d in ("a", "b"):
+        out[d] = run([a.gen, "emit", "--target", "c64", "--model", a.model, "-o", os.path.join(work, d)]).decode()
+    for f in os.listdir(os.path.join(work, "a")):
+        if open(os.path.join(work, "a", f), "rb").read() != open(os.path.join(work, "b", f), "rb").read():
+            fail("two emits of the same model differ in " + f)
+    build = out["a"].split("Build with:\n")[1].split("\n")[0]
+    run(build, shell=True)
+    prg = open(os.path.join(work, "a", "TINYLM.PRG"), "rb").read()
+    from_disk = prg_from_d64(open(os.path.join(work, "a", "tinylm.d64"), "rb").read(), "TINYLM")
+    if from_disk != prg:
+        fail("the PRG in tinylm.d64 differs from TINYLM.PRG (%d and %d bytes)" % (len(from_disk), len(prg)))
+    load = prg[0] | prg[1] << 8
+    if load != 0x0801 or load + len(prg) - 2 > 0xD000:
+        fail("the PRG loads at $%04X-$%04X: not at $0801 or across $D000" % (load, load + len(prg) - 3))
+    with open(os.path.join(work, "from_disk.prg"), "wb") as f:
+        f.write(from_disk)
+
+    cases = []
+    with open(a.prompts) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line:
+                keys, prompt = typed(line)
+                reply = run([a.gen, "generate", "--model", a.model, "--prompt", prompt, "--max-length", "4096"]).decode()
+                cases.append((line, keys, prompt, reply.rstrip("\n")))
+    with open(os.path.join(work, "keys.txt"), "w") as f:
+        for _, keys, _, _ in cases:
+            f.write(" ".join(map(str, keys)) + "\n")
+    lua = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "run.lua")).read()
+    lua = lua.replace("@PROMPTS@", os.path.join(work, "keys.txt")).replace("@OUT@", os.path.join(work, "screens.txt"))
+    with open(os.path.join(work, "run.lua"), "w") as f:
+        f.write(lua)
+    seconds = 30 + 60 * len(cases)
+    cmd = ["timeout", "-k", "10", str(60 + seconds // 2), a.mame, "c64p", "-rompath", a.roms, "-iec8", "",
+           "-quik", os.path.join(work, "from_disk.prg"), "-video", "none", "-sound", "none", "-nothrottle",
+           "-cfg_directory", os.path.join(work, "cfg"), "-nvram_directory", os.path.join(work, "nvram"),
+           "-snapshot_directory", os.path.join(work, "snap"), "-autoboot_script", os.path.join(work, "run.lua"),
+           "-seconds_to_run", str(seconds)]
+    env = dict(os.environ, HOME=work)
+    subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=open(os.path.join(work, "mame.log"), "wb"),
+                   stderr=subprocess.STDOUT, env=env, cwd=work)
+    screens = open(os.path.join(work, "screens.txt")).read() if os.path.exists(os.path.join(work, "screens.txt")) else ""
+    if "DONE\n" not in screens:
+        fail("MAME stopped before the script finished (see %s/mame.log); screens so far:\n%s" % (work, screens[-2200:]))
+    blocks = screens.split("SCREEN ")[1:]
+    if len(blocks) != len(cases):
+        fail("%d screens for %d prompts" % (len(blocks), len(cases)))
+    for (line, _, prompt, reply), block in zip(cases, blocks):
+        rows = block.split("\n")[1:26]
+        typed_text = "> " + prompt
+        at = max((r for r in range(len(rows)) if rows[r].rstrip() == typed_text.rstrip()), default=-1)
+        if at < 0:
+            fail("the prompt %r is not on the screen:\n%s" % (typed_text, "\n".join(rows)))
+        got_rows = []
+        for r in rows[at + 1:]:
+            if r.startswith("> "):
+                break
+            got_rows.append(r.ljust(40))
+        got = "".join(got_rows).rstrip()
+        if got != shown(reply):
+            fail("typed %r (prompt %r): the C64 shows %r, the oracle replies %r" % (line, prompt, got, shown(reply)))
+        print("typed %-34r -> %r" % (line, got))
+    quit_screen = screens.split("QUIT\n")[1].lower()  # the shell leaves the upper case set: READY. shows as text
+    if "bye." not in quit_screen or "ready." not in quit_screen.split("bye.")[1]:
+        fail("RUN/STOP did not return to BASIC:\n" + quit_screen)
+    if a.screenshot:
+        shutil.copyfile(os.path.join(work, "snap", "c64p", "0000.png"), a.screenshot)
+    print("%d prompts typed on the emulated C64: every reply is the oracle's; RUN/STOP returned to BASIC" % len(cases))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+# The C64 target in an emulated Commodore 64 (tests/target/c64/c64_chat.py):
+# the bundled chat transformer's PRG, taken back out of its D64, chats in
+# MAME's c64p with the free ROMs beside the project; every reply typed on the
+# emulated keyboard (tests/target/c64/prompts.txt: held-out style prompts,
+# digits, DEL, a function key, a cursor key, a shifted letter) must be the
+# oracle's, and RUN/STOP must return to BASIC. It writes the screenshot of the
+# README (build/.../c64/tinylm_c64.png).
+#
+# TINYLM_C64_ROMS (cache variable or environment variable; default
+# ../shared/c64-roms beside the project) is the ROM folder; the test reports
+# itself skipped (exit 77) only when it is absent.
+if(NOT TARGET tinylm-gen)
+  return()
+endif()
+set(tinylm_c64_roms_default "${PROJECT_SOURCE_DIR}/../shared/c64-roms")
+if(DEFINED ENV{TINYLM_C64_ROMS})
+  set(tinylm_c64_roms_default "$ENV{TINYLM_C64_ROMS}")
+endif()
+set(TINYLM_C64_ROMS "${tinylm_c64_roms_default}" CACHE PATH "The C64 ROM folder for MAME (README in ../shared/c64-roms)")
+find_program(TINYLM_MAME mame PATHS /usr/games)
+find_program(TINYLM_CC1541 cc1541)
+find_program(TINYLM_C64_CL65 cl65)
+find_package(Python3 COMPONENTS Interpreter)
+if(NOT TINYLM_MAME OR NOT TINYLM_CC1541 OR NOT TINYLM_C64_CL65 OR NOT Python3_FOUND)
+  message(WARNING "mame, cc1541, cl65 or python3 not found: the C64 tests are skipped (run cmake/install-deps.sh)")
+  return()
+endif()
+if("tinychat_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
+  add_test(NAME target.c64.chat
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/c64_chat.py
+      --gen $<TARGET_FILE:tinylm-gen>
+      --model ${tinylm_zoo_models}/tinychat_transformer/reproducible/tinychat_transformer.safetensors
+      --roms ${TINYLM_C64_ROMS} --mame ${TINYLM_MAME} --work ${CMAKE_CURRENT_BINARY_DIR}/c64/chat
+      --prompts ${CMAKE_CURRENT_LIST_DIR}/prompts.txt --screenshot ${CMAKE_CURRENT_BINARY_DIR}/c64/tinylm_c64.png)
+  set_tests_properties(target.c64.chat PROPERTIES LABELS target TIMEOUT 900 SKIP_RETURN_CODE 77
+                       FIXTURES_REQUIRED zoo_tinychat_transformer)
+endif()
+
+# The example's PRG (examples/c64: from the compiled-in header) is the PRG that
+# `tinylm-gen emit --target c64` builds from the bundled model's file.
+if(TARGET c64-disk AND "tinychat_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
+  add_test(NAME zoo.c64_emit.tinychat_transformer
+    COMMAND sh -c "rm -rf c64/emit && mkdir -p c64 && $<TARGET_FILE:tinylm-gen> emit --target c64 -o c64/emit --model '${tinylm_zoo_models}/tinychat_transformer/reproducible/tinychat_transformer.safetensors' > c64/emit.log && sh -c \"$(sed -n '/^Build with:/{n;p;}' c64/emit.log)\" && cmp c64/emit/TINYLM.PRG '${CMAKE_BINARY_DIR}/examples/c64/disk/TINYLM.PRG'"
+    WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+  set_tests_properties(zoo.c64_emit.tinychat_transformer PROPERTIES LABELS zoo FIXTURES_REQUIRED zoo_tinychat_transformer)
+endif()
