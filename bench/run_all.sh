@@ -63,4 +63,6 @@ BUILD="$build" "$root/bench/cycles_6502.sh"
 echo
 BUILD="$build" "$root/bench/tstates_z80.sh"
 echo
+BUILD="$build" "$root/bench/cycles_c64.sh"
+echo
 echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

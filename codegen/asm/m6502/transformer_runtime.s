@@ -63,7 +63,7 @@ TLM_FIRST_MERGE = @FIRST_MERGE@ ; token id of merge 0
 .export TLM_V, TLM_T
 
 .import tlm_layers, tlm_head, tlm_norm_final
-.import tlm_dlo, tlm_dhi, tlm_exp_lo, tlm_exp_hi
+.import tlm_dlo, tlm_dhi, tlm_exp_lo, tlm_exp_hi, tlm_qs_lo, tlm_qs_hi, tlm_qn_lo, tlm_qn_hi
 .import tlm_tok, tlm_pos_emb, tlm_token_of, tlm_merge_l, tlm_merge_r
 .import tlm_tb_off_lo, tlm_tb_off_hi, tlm_tb_len, tlm_tb_bytes
 .export tlm_matvec, tlm_norm, tlm_attention
@@ -134,31 +134,32 @@ mv_core:
         sta @col+1
         lda mv_w+1
         sta @col+2
-        lda #>tlm_dlo
-        sta tlm_plo+1
-        lda #>tlm_dhi
-        sta tlm_phi+1
+        lda #>tlm_dlo           ; the squares' pages: their bases are written
+        sta @lo+2               ; into the two loads below (absolute,Y is a
+        lda #>tlm_dhi           ; cycle faster than (zp),Y)
+        sta @hi+2
         lda #0
         sta mv_j
 @column:
         ldy mv_j
         lda (tlm_in),y
         eor #$80                ; a + 128
-        sta tlm_plo
-        sta tlm_phi
+        sta @lo+1
+        sta @hi+1
         ldx mv_rows
         dex
+        sec                     ; the carry is set at every row's start
 @mac:                           ; acc -= D[255 + a - w]
 @col:   ldy $FFFF,x             ; 127 - w (the address is set above)
-        sec
         lda mv_acc0,x
-        sbc (tlm_plo),y
+@lo:    sbc $FFFF,y             ; tlm_dlo + a + 128, + 127 - w
         sta mv_acc0,x
         lda mv_acc1,x
-        sbc (tlm_phi),y
+@hi:    sbc $FFFF,y
         sta mv_acc1,x
         bcs @nb
-        dec mv_acc2,x
+        dec mv_acc2,x           ; the borrow into bits 16-23
+        sec
 @nb:    dex
         bpl @mac
         clc
@@ -384,10 +385,10 @@ tlm_matvec:
         ; fall through
 ; mv_finish: writes the rows of mv_core's result as mv_mode says.
 mv_finish:
+        jsr rq_prepare
         ldx mv_rows
         dex
-@row:   jsr acc_to_r
-        jsr requantize
+@row:   jsr rq_row
         lda mv_mode
         bne @wide
         jsr clamp8
@@ -428,12 +429,133 @@ mv_finish:
         bpl @row
         rts
 
+; rq_prepare: the constants of rq_row for mv_shift (s >= 0): the byte and
+; bit of 2^s, and s + 1 as B bytes and b bits (b >= 5: 8 - b bits left and
+; one byte more: fewer bit steps).
+rq_prepare:
+        lda mv_shift
+        bmi @r
+        lsr
+        lsr
+        lsr
+        sta rq_rb               ; the byte of 2^s
+        lda mv_shift
+        and #7
+        tax
+        lda bit_of,x
+        sta rq_rv               ; its bit
+        ldx mv_shift
+        inx                     ; n = s + 1
+        txa
+        lsr
+        lsr
+        lsr
+        sta rq_B
+        txa
+        and #7
+        cmp #5
+        bcc @right
+        eor #7                  ; 8 - b = (7 - b) + 1 bits left, then one byte right
+        adc #0                  ; (carry is set: + 1)
+        ora #$80                ; bit 7: left
+@right: sta rq_b
+@r:     rts
+
+; rq_row: tlm_r (4 bytes, signed) = requantize(acc[X] / 2, mv_shift); keeps X.
+; tlm_r is 9 bytes: the sign extension lets the rounding carry run off the
+; top and the byte shift read past the value.
+rq_row: lda mv_shift
+        bpl @fast
+        jsr acc_to_r
+        jmp requantize
+@fast:  lda mv_acc0,x
+        sta tlm_r
+        lda mv_acc1,x
+        sta tlm_r+1
+        lda mv_acc2,x
+        sta tlm_r+2
+        ldy #0
+        asl                     ; carry = the sign
+        bcc @p
+        dey
+@p:     sty tlm_r+3
+        sty tlm_r+4
+        sty tlm_r+5
+        sty tlm_r+6
+        sty tlm_r+7
+        lda #0
+        sta tlm_r+8             ; stops the carry below
+        ldy rq_rb               ; + 2^s
+        clc
+        lda tlm_r,y
+        adc rq_rv
+        sta tlm_r,y
+        bcc @bytes
+@c:     iny
+        lda tlm_r,y
+        adc #0
+        sta tlm_r,y
+        bcs @c
+@bytes: ldy rq_B                ; r >>= 8 B (B <= 4)
+        beq @bits
+        lda tlm_r,y
+        sta tlm_r
+        lda tlm_r+1,y
+        sta tlm_r+1
+        lda tlm_r+2,y
+        sta tlm_r+2
+        lda tlm_r+3,y
+        sta tlm_r+3
+        lda tlm_r+4,y
+        sta tlm_r+4
+@bits:  ldy rq_b
+        beq @done
+        bmi @left
+@rb:    lda tlm_r+3             ; >> 1, arithmetic
+        cmp #$80
+        ror tlm_r+3
+        ror tlm_r+2
+        ror tlm_r+1
+        ror tlm_r
+        dey
+        bne @rb
+@done:  rts
+@left:  tya                     ; << (8 - b) of the 5 bytes, then the top 4
+        and #$7F
+        tay
+@lb:    asl tlm_r
+        rol tlm_r+1
+        rol tlm_r+2
+        rol tlm_r+3
+        rol tlm_r+4
+        dey
+        bne @lb
+        lda tlm_r+1
+        sta tlm_r
+        lda tlm_r+2
+        sta tlm_r+1
+        lda tlm_r+3
+        sta tlm_r+2
+        lda tlm_r+4
+        sta tlm_r+3
+        rts
+
 ; ============================================================================
 ; umul: um_p (um_na + um_nb bytes) = um_a (um_na bytes, <= 6) * um_b (um_nb
-; bytes, <= 4), unsigned, byte by byte: a * b = (a^2 + b^2 - (a - b)^2) / 2
-; through the table of squares.
+; bytes, <= 4), unsigned, byte by byte through the quarter-square tables:
+; a * b = floor((a + b)^2 / 4) - floor((a - b)^2 / 4) (tlm_qs_*: x^2 / 4 for
+; x = 0 .. 510; tlm_qn_*: (x - 255)^2 / 4), about 95 cycles a byte pair;
+; zero bytes are skipped.
 ; ============================================================================
 umul:
+        lda #>tlm_qs_lo
+        sta tlm_q1+1
+        lda #>tlm_qs_hi
+        sta tlm_q2+1
+        lda #>tlm_qn_lo
+        sta tlm_q3+1
+        lda #>tlm_qn_hi
+        sta tlm_q4+1
         lda um_na
         clc
         adc um_nb
@@ -442,101 +564,51 @@ umul:
 @clr:   dex
         sta um_p,x
         bne @clr
-        cpx #0
-        bne @clr
-        lda #>tlm_dlo
-        sta tlm_plo+1
-        lda #>tlm_dhi
-        sta tlm_phi+1
-        lda #0
-        sta um_i
-@ia:    ldx um_i
-        lda um_a,x
-        bne @a
-        jmp @nexta
-@a:     sta tlm_plo             ; tlm_dlo + a, indexed by 255 - b: D[255 + a - b]
-        sta tlm_phi
         lda #0
         sta um_j
 @jb:    ldx um_j
         lda um_b,x
         beq @nextb
-        ; s = D[255 + a] + D[255 + b] - D[255 + a - b] = 2ab (17 bits)
-        tay
-        clc
-        lda tlm_dlo+255,y
-        ldx um_i
-        ldy um_a,x
-        adc tlm_dlo+255,y
-        sta um_t
-        ldx um_j
-        ldy um_b,x
-        lda tlm_dhi+255,y
-        ldx um_i
-        ldy um_a,x
-        adc tlm_dhi+255,y
-        sta um_t+1
-        lda #0
-        rol
-        sta um_t+2
-        ldx um_j
-        lda um_b,x
+        sta tlm_q1              ; the pointers of b: qs + b, qn + (255 - b)
+        sta tlm_q2
         eor #$FF
-        tay                     ; 255 - b
-        sec
-        lda um_t
-        sbc (tlm_plo),y
+        sta tlm_q3
+        sta tlm_q4
+        ldx #0
+@ia:    ldy um_a,x
+        beq @nexta
+        sec                     ; b * a
+        lda (tlm_q1),y
+        sbc (tlm_q3),y
         sta um_t
-        lda um_t+1
-        sbc (tlm_phi),y
+        lda (tlm_q2),y
+        sbc (tlm_q4),y
         sta um_t+1
-        lda um_t+2
-        sbc #0
-        lsr                     ; / 2
-        ror um_t+1
-        ror um_t
-        ; p[i + j] += t (16 bits), carry on up
-        lda um_i
+        txa                     ; p[i + j] += the product
         clc
         adc um_j
-        tax
+        tay
         clc
-        lda um_p,x
+        lda um_p,y
         adc um_t
-        sta um_p,x
-        inx
-        lda um_p,x
+        sta um_p,y
+        iny
+        lda um_p,y
         adc um_t+1
-        sta um_p,x
-@up:    bcc @nextb
-        inx
-        lda um_p,x
+        sta um_p,y
+@up:    bcc @nexta
+        iny
+        lda um_p,y
         adc #0
-        sta um_p,x
+        sta um_p,y
         jmp @up
+@nexta: inx
+        cpx um_na
+        bne @ia
 @nextb: inc um_j
         lda um_j
         cmp um_nb
-        beq @nexta
-        jmp @jb
-@nexta: inc um_i
-        lda um_i
-        cmp um_na
-        beq @r
-        jmp @ia
-@r:     rts
-
-; negate8: um_p (8 bytes) = -um_p.
-negate8:
-        ldx #0
-        sec
-@n:     lda #0
-        sbc um_p,x
-        sta um_p,x
-        inx
-        txa                     ; (keeps the carry)
-        eor #8
-        bne @n
+        bne @jb
         rts
 
 ; udiv: dv_n (6 bytes) = dv_n / dv_d (4 bytes, > 0), unsigned; 48 steps.
@@ -546,7 +618,22 @@ udiv:
 @z:     sta dv_r,x
         dex
         bpl @z
-        ldy #48
+        ldy #48                 ; steps: 8 fewer per zero byte at the top of n
+@top:   lda dv_n+5              ; (shifting a zero byte in gives quotient bits 0)
+        bne @step
+        ldx #4
+@sh:    lda dv_n,x
+        sta dv_n+1,x
+        dex
+        bpl @sh
+        lda #0
+        sta dv_n
+        tya
+        sec
+        sbc #8
+        tay
+        bne @top
+        rts
 @step:  asl dv_n
         rol dv_n+1
         rol dv_n+2
@@ -618,36 +705,100 @@ tlm_norm:
         bpl @zs
         lda #0
         sta nm_i
-@sq:    ldx nm_i
+@sq:    ldx nm_i            ; x^2 = h^2 2^16 + (h^2 + l^2 - (h - l)^2) 2^8 + l^2, |x| = (h, l)
         lda tlm_x_lo,x
-        sta um_a
-        lda tlm_x_hi,x
-        sta um_a+1
+        ldy tlm_x_hi,x
         bpl @abs
-        sec                     ; |x|
-        lda #0
-        sbc um_a
-        sta um_a
-        lda #0
-        sbc um_a+1
-        sta um_a+1
-@abs:   lda um_a
-        sta um_b
-        lda um_a+1
-        sta um_b+1
-        lda #2
-        sta um_na
-        sta um_nb
-        jsr umul
+        eor #$FF                ; |x|
         clc
-        ldx #0
-@add:   lda nm_sum,x
-        adc um_p,x
-        sta nm_sum,x
-        inx
-        txa
-        eor #4
-        bne @add
+        adc #1
+        pha
+        tya
+        eor #$FF
+        adc #0
+        tay
+        pla
+@abs:   sta nm_l
+        sty nm_h
+        tax
+        clc                     ; sum += l^2
+        lda tlm_dlo+255,x
+        adc nm_sum
+        sta nm_sum
+        lda tlm_dhi+255,x
+        adc nm_sum+1
+        sta nm_sum+1
+        bcc @l2
+        inc nm_sum+2
+        bne @l2
+        inc nm_sum+3
+        bne @l2
+        inc nm_sum+4
+@l2:    lda nm_h
+        bne @h
+        jmp @ok                 ; h = 0: done
+@h:
+        tax                     ; m = h^2 + l^2 - (h - l)^2 = 2hl (17 bits) in nm_m
+        clc
+        lda tlm_dlo+255,x
+        ldy nm_l
+        adc tlm_dlo+255,y
+        sta nm_m
+        lda tlm_dhi+255,x
+        adc tlm_dhi+255,y
+        sta nm_m+1
+        lda #0
+        rol
+        sta nm_m+2
+        sec
+        lda nm_h
+        sbc nm_l                ; h - l (-255 .. 128): D[255 + h - l]
+        tay
+        lda #0
+        sbc #0                  ; the borrow: $FF when h < l
+        beq @hpos
+        ; h - l < 0: index 255 + (h - l) = Y - 1 (Y = h - l + 256)
+        dey
+        lda tlm_dlo,y
+        sta nm_t
+        lda tlm_dhi,y
+        jmp @sub
+@hpos:  lda tlm_dlo+255,y
+        sta nm_t
+        lda tlm_dhi+255,y
+@sub:   sta nm_t+1
+        sec
+        lda nm_m
+        sbc nm_t
+        sta nm_m
+        lda nm_m+1
+        sbc nm_t+1
+        sta nm_m+1
+        lda nm_m+2
+        sbc #0
+        sta nm_m+2
+        clc                     ; sum += 2hl << 8
+        lda nm_sum+1
+        adc nm_m
+        sta nm_sum+1
+        lda nm_sum+2
+        adc nm_m+1
+        sta nm_sum+2
+        lda nm_sum+3
+        adc nm_m+2
+        sta nm_sum+3
+        bcc @h2
+        inc nm_sum+4
+        bne @h2
+        inc nm_sum+5
+@h2:    ldx nm_h                ; sum += h^2 << 16
+        clc
+        lda tlm_dlo+255,x
+        adc nm_sum+2
+        sta nm_sum+2
+        lda tlm_dhi+255,x
+        adc nm_sum+3
+        sta nm_sum+3
         bcc @ok
         inc nm_sum+4
         bne @ok
@@ -655,7 +806,9 @@ tlm_norm:
 @ok:    inc nm_i
         lda nm_i
         cmp #<TLM_D
-        bne @sq
+        beq @summed
+        jmp @sq
+@summed:
         ; ms = sumsq << (16 - log2 d), in sq_v (8 bytes)
         lda #0
         sta sq_v
@@ -724,7 +877,8 @@ tlm_norm:
 
         lda #0
         sta nm_i
-@elem:  ; t = rsr64(x_i * inv, 16)
+@elem:  ; |t| = (|x| inv + c) >> 16, c = 2^15 (x >= 0) or 2^15 - 1 (x < 0):
+        ; rsr64(x inv, 16) on magnitudes (round half up of a negative value)
         ldx nm_i
         lda tlm_x_hi,x
         sta nm_sign
@@ -750,39 +904,22 @@ tlm_norm:
         lda #2
         sta um_nb
         jsr umul
-        jsr widen8              ; the product to 8 bytes
-        lda nm_sign
-        bpl @tp
-        jsr negate8
-@tp:    jsr round16             ; t = (p + 2^15) >> 16: um_p+2 .. +5
-        ; y = sat16(rsr64(t * gain_i, 16))
-        lda um_p+5
-        sta nm_sign
-        ldx #0
+        lda #1
+        jsr round_mag           ; um_p+2 .. +5 = |t|
+        ldx #3
 @ct:    lda um_p+2,x
         sta um_a,x
-        inx
-        cpx #4
-        bne @ct
-        lda nm_sign
-        bpl @tpos
-        sec
-        ldx #0
-@tn:    lda #0
-        sbc um_a,x
-        sta um_a,x
-        inx
-        txa
-        eor #4
-        bne @tn
-@tpos:  ldy nm_i
+        dex
+        bpl @ct
+        ; |y| = (|t| |g| + c') >> 16, the sign of x xor the gain's
+        ldy nm_i
         lda (tlm_sq0),y
         sta um_b
         lda (tlm_sq1),y
         sta um_b+1
         bpl @gp
         eor nm_sign
-        sta nm_sign             ; the product's sign
+        sta nm_sign
         sec
         lda #0
         sbc um_b
@@ -790,23 +927,30 @@ tlm_norm:
         lda #0
         sbc um_b+1
         sta um_b+1
-        jmp @gm
-@gp:    ; gain >= 0: the sign is t's
-@gm:    lda #4
+@gp:    lda #4
         sta um_na
         lda #2
         sta um_nb
         jsr umul
-        jsr widen8
-        lda nm_sign
-        bpl @yp
-        jsr negate8
-@yp:    jsr round16
+        lda #1
+        jsr round_mag           ; um_p+2 .. +5 = |y| (unsaturated)
         ldx #3
 @cy:    lda um_p+2,x
         sta tlm_r,x
         dex
         bpl @cy
+        lda nm_sign
+        bpl @yp
+        sec                     ; y = -|y|
+        ldx #0
+@yn:    lda #0
+        sbc tlm_r,x
+        sta tlm_r,x
+        inx
+        txa
+        eor #4
+        bne @yn
+@yp:
         jsr clamp16             ; y (int16)
         ; a_i = sat8(requantize(y, shift)): r = 2y
         asl tlm_r
@@ -834,33 +978,52 @@ tlm_norm:
         jmp @elem
 @end:   rts
 
-; widen8: clears um_p above its um_na + um_nb bytes (to 8).
-widen8: lda um_na
+; round_mag: the magnitude of a rounding shift right (rsr64 of fixed_point.hpp)
+; by 16 (A = 1) or 32 (A = 3) bits of a value whose magnitude is um_p (um_na +
+; um_nb bytes; cleared here up to 8) and whose sign is nm_sign's bit 7: adds
+; 2^(8A+7) (value >= 0) or 2^(8A+7) - 1 (value < 0); the magnitude of the
+; result is then um_p+A+1 onward: floor((v + half) / 2^k) for v >= 0, and
+; -floor((|v| + half - 1) / 2^k) for v < 0.
+round_mag:
+        sta rm_top
+        lda um_na
         clc
         adc um_nb
         tax
         lda #0
 @w:     cpx #8
-        beq @r
+        bcs @add
         sta um_p,x
         inx
         bne @w
-@r:     rts
-
-; round16: um_p (8 bytes, signed) += 2^15.
-round16:
+@add:   ldx #0
+        lda nm_sign
+        bmi @neg
+        ldx rm_top              ; + $80 at the top byte
         clc
-        lda um_p+1
+        lda um_p,x
         adc #$80
-        sta um_p+1
-        ldx #2
-@c:     lda um_p,x
+        sta um_p,x
+        jmp @next
+@neg:   ldy rm_top              ; + $FF .. $FF (rm_top bytes) $7F
+        clc
+@ff:    lda um_p,x
+        adc #$FF
+        sta um_p,x
+        inx
+        dey                     ; (inx and dey keep the carry)
+        bne @ff
+        lda um_p,x
+        adc #$7F
+        sta um_p,x
+@next:  inx
+@up:    lda um_p,x
         adc #0
         sta um_p,x
         inx
         txa
         eor #8
-        bne @c
+        bne @up
         rts
 
 ; isqrt64: sq_root = floor(sqrt(sq_v)) (isqrt.hpp), two bits per step.
@@ -1424,27 +1587,25 @@ tlm_attention:
         lda #3
         sta um_nb
         jsr umul
-        jsr widen8
-        lda nm_sign
-        bpl @pp
-        jsr negate8
-@pp:    clc
-        lda um_p+3
-        adc #$80
-        sta um_p+3
-        ldx #4
-@pc:    lda um_p,x
-        adc #0
-        sta um_p,x
-        inx
-        txa
-        eor #8
-        bne @pc
+        lda #3
+        jsr round_mag           ; |o| = um_p+4 .. +7
         ldx #3
 @pr:    lda um_p+4,x
         sta tlm_r,x
         dex
         bpl @pr
+        lda nm_sign
+        bpl @op
+        sec
+        ldx #0
+@on:    lda #0
+        sbc tlm_r,x
+        sta tlm_r,x
+        inx
+        txa
+        eor #4
+        bne @on
+@op:
         lda #$80
         sta mv_lo
         lda #$7F

@@ -89,8 +89,11 @@ cl65 -t nes -C out/nrom[.]cfg -m out/tinylm[.]map -o out/tinylm[.]nes out/shell[
 $"
     EXPECT_FILES out/shell.s out/prompts.inc out/nrom.cfg out/ngram_runtime.s out/ngram_tables.s REPEAT)
   tinylm_cli_test(emit.unknown_target SETUP model=m.safetensors
-    ARGS emit --model m.safetensors --target c64 -o out EXIT nonzero STDERR "--target: c64 not in [{]sim6502,nes,sim6502-banked,nes-uxrom,cpm[}]"
+    ARGS emit --model m.safetensors --target c65 -o out EXIT nonzero STDERR "--target: c65 not in [{]sim6502,nes,sim6502-banked,nes-uxrom,cpm,c64[}]"
     NO_NEW_FILES)
+  tinylm_cli_test(emit.c64_needs_a_transformer SETUP model=m.safetensors
+    ARGS emit --model m.safetensors --target c64 -o out EXIT 1
+    STDERR "tinylm-gen: error: the c64 target runs transformer models [(]tinylm-gen train transformer[)]" NO_NEW_FILES)
   tinylm_cli_test(emit.missing_model ARGS emit --model none.safetensors -o out EXIT 1
     STDERR "tinylm-gen: error: cannot open model file 'none[.]safetensors'" NO_NEW_FILES)
   tinylm_cli_test(emit.corrupt_model SETUP edit=bad.safetensors EDIT fill keys 7
@@ -172,3 +175,10 @@ if("sayings_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
     --prompts ${PROJECT_SOURCE_DIR}/codegen/corpus/sayings-heldout.txt --max-prompts 20 --max-length 12)
   set_tests_properties(target6502.transformer.sayings PROPERTIES FIXTURES_REQUIRED zoo_sayings_transformer)
 endif()
+
+# A model the 6502 runtime cannot run (d_model 24, not a power of two): emit
+# says so and writes nothing.
+add_test(NAME target6502.transformer.refuses_d24
+  COMMAND sh -c "'$<TARGET_FILE:tinylm-gen>' train transformer --corpus '${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat.txt' --vocab 64 --d-model 24 --heads 2 --layers 1 --ffn 8 --context 8 --min-reply 2 --epochs 1 --threads 1 -q -o m24 && ! '$<TARGET_FILE:tinylm-gen>' emit --target c64 --model m24.safetensors -o out24 2> err24 && grep -q 'the 6502 runtime needs d_model a power of two (this model has 24)' err24 && test ! -e out24/shell.s"
+  WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/target6502/small_transformer)
+set_tests_properties(target6502.transformer.refuses_d24 PROPERTIES LABELS target6502 TIMEOUT 300)
