@@ -38,7 +38,8 @@
 ;
 ; ---- rules ------------------------------------------------------------------
 ; Only the zero page and buffers below (the generator's RAM plan) and at most
-; 8 bytes of stack; self-modifying code in mv_core (runs from RAM); no
+; 22 bytes of stack (7 nested calls and a push); self-modifying code in
+; mv_core (runs from RAM); no
 ; interrupts are touched; no decimal mode.
 
 .setcpu "6502"
@@ -952,31 +953,34 @@ tlm_norm:
         bne @yn
 @yp:
         jsr clamp16             ; y (int16)
-        ; a_i = sat8(requantize(y, shift)): r = 2y
-        asl tlm_r
-        rol tlm_r+1
+        ldx nm_i                ; acc[i] = 2y: the finish below turns it into a_i
+        lda tlm_r
+        asl
+        sta mv_acc0,x
+        lda tlm_r+1
+        rol
+        sta mv_acc1,x
         lda #0
         bcc @y2
         lda #$FF
-@y2:    sta tlm_r+2
-        sta tlm_r+3
-        ; the carry out of the shift is y's sign: y < 0 gives $FF.. above
-        lda nm_shift
-        sta mv_shift
-        lda #$80
-        sta mv_lo
-        lda #$7F
-        sta mv_hi
-        jsr requantize
-        jsr clamp8
-        ldy nm_i
-        sta (tlm_olo),y
+@y2:    sta mv_acc2,x           ; the carry out of the shift is y's sign
         inc nm_i
         lda nm_i
         cmp #<TLM_D
         beq @end
         jmp @elem
-@end:   rts
+@end:   ; a_i = sat8(requantize(y_i, shift)), as a matmul's rows are finished
+        lda nm_shift
+        sta mv_shift
+        lda #0
+        sta mv_mode
+        lda #$80
+        sta mv_lo
+        lda #$7F
+        sta mv_hi
+        lda #<TLM_D
+        sta mv_rows
+        jmp mv_finish
 
 ; round_mag: the magnitude of a rounding shift right (rsr64 of fixed_point.hpp)
 ; by 16 (A = 1) or 32 (A = 3) bits of a value whose magnitude is um_p (um_na +

@@ -50,7 +50,7 @@ program_6502 c64_transformer_program(const transformer_tables& model, const std:
   map.push_back({static_cast<std::uint32_t>(plan::zero_page_start + zp), 0x90 - plan::zero_page_start - zp,
                  "zero page", "BASIC's, untouched"});
   map.push_back({0x0090, 0x70, "zero page", "the KERNAL's, untouched"});
-  map.push_back({0x0100, 256, "stack", "the 6502 stack (the program needs at most 12 bytes of it)"});
+  map.push_back({0x0100, 256, "stack", "the 6502 stack (the program needs at most 24 bytes of it: 8 nested calls and a push)"});
   map.push_back({0x0200, 0x0600, "system", "KERNAL buffers and vectors, screen RAM at $0400 (untouched; "
                                            "$02A7 is the program's state byte for tests)"});
   map.push_back({plan::load_address, plan::io_start - plan::load_address, "program",

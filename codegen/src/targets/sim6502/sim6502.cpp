@@ -182,7 +182,7 @@ program_6502 sim6502_transformer_program(const transformer_tables& model) {
         "room for {} in all (the program space ${:04X}-${:04X}, less {} reserved for code)",
         p.table_bytes, total_bytes(code.buffers), plan::table_room, plan::program_start,
         plan::program_start + plan::program_size - 1, plan::code_reserve));
-  plan_sim6502_low_ram(p, code.zero_page, buffers, "sim6502", "the 6502 stack (the runtime needs at most 8 bytes of it)");
+  plan_sim6502_low_ram(p, code.zero_page, buffers, "sim6502", "the 6502 stack (the runtime needs at most 22 bytes of it)");
   std::vector<ram_region>& map = p.ram_map;
   map.push_back({plan::program_start, plan::program_size, "program",
                  fmt::format("code, the model ({} bytes of tables), the runtime's buffers ({} bytes: activations, "
