@@ -287,7 +287,7 @@ int run_checks(const options& o) {
   prompts.push_back({"all bytes ascending", up});
   prompts.push_back({"all bytes descending", down});
   prompts.push_back({"the empty prompt", ""});
-  for (std::size_t n : {254, 255, 256, 1000, 5000}) {
+  for (std::size_t n : {std::size_t{254}, std::size_t{255}, std::size_t{256}, std::size_t{1000}, std::size_t{5000}}) {
     std::string s;
     for (std::size_t i = 0; i < n; ++i) s += "hello there, how are you? "[i % 26];
     prompts.push_back({fmt::format("a prompt of {} bytes", n), s});
