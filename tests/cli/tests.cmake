@@ -342,7 +342,7 @@ tinylm_cli_test(hashmlp.emit_bad_max_reply SETUP chat=m.safetensors
   STDERR "--max-reply")
 tinylm_cli_test(hashmlp.wrong_family_nes SETUP chat=m.safetensors
   ARGS emit --model m.safetensors --target nes -o out EXIT 1 NO_NEW_FILES
-  STDERR "is a hash-MLP model file: the 6502 targets run n-gram models [(]hash-MLP models: --target cpm[)]")
+  STDERR "is a hash-MLP model file: the 6502 targets run n-gram and transformer models [(]hash-MLP models: --target cpm[)]")
 tinylm_cli_test(hashmlp.wrong_family_eval SETUP chat=m.safetensors corpus=corpus.txt
   ARGS eval --model m.safetensors --text corpus.txt EXIT 1
   STDERR "is a hash-MLP model file: eval measures bits per character of n-gram models")

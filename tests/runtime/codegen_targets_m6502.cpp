@@ -363,8 +363,11 @@ TEST_CASE("the emitter refuses invalid tables and unknown targets", "[targets_m6
   gen::ngram_tables m = tiny_tables();
   m.entry_weight[0] = 0;
   REQUIRE_THROWS_WITH(gen::emit_ngram_6502(m), Catch::Contains("an entry has weight 0"));
-  REQUIRE_THROWS_WITH(gen::parse_target_6502("c64"), Catch::Contains("unknown 6502 target 'c64'"));
+  REQUIRE_THROWS_WITH(gen::parse_target_6502("c65"), Catch::Contains("unknown 6502 target 'c65'"));
   CHECK(gen::parse_target_6502("sim6502") == gen::target_6502::sim6502);
+  // c64 is a target of transformer models: an n-gram model is refused by name.
+  REQUIRE_THROWS_WITH(gen::emit_program_6502(tiny_tables(), gen::parse_target_6502("c64")),
+                      Catch::Contains("the c64 target runs transformer models"));
 }
 
 TEST_CASE("reservation_lines writes the RAM plan's variables as .res lines", "[targets_m6502]") {

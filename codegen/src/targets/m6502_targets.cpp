@@ -14,7 +14,7 @@ target_6502 parse_target_6502(const std::string& name) {
   if (name == "sim6502-banked") return target_6502::sim6502_banked;
   if (name == "nes-uxrom") return target_6502::nes_uxrom;
   if (name == "c64") return target_6502::c64;
-  throw error(fmt::format("unknown 6502 target '{}' (targets: sim6502, nes, sim6502-banked, nes-uxrom)", name));
+  throw error(fmt::format("unknown 6502 target '{}' (targets: sim6502, nes, sim6502-banked, nes-uxrom, c64)", name));
 }
 
 program_6502 emit_program_6502(const ngram_tables& model, target_6502 target) {

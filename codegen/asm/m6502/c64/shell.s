@@ -26,7 +26,9 @@
 ; KERNAL call, so BASIC and either KERNAL (Commodore's, or the free
 ; open-roms used in the tests) find theirs unchanged.
 ; Memory: BASIC ROM banked out ($01 = $36) while the program runs, so the
-; model and its buffers may use $0801-$CFFF; restored on exit.
+; model and its buffers may use $0801-$CFFF; restored on exit. RESTORE (the
+; NMI vector $0318) is ignored meanwhile: the KERNAL's handler would enter
+; BASIC.
 ; tlm_c64_state ($02A7, free under both KERNALs): 1 waiting for a line, 2
 ; computing a reply (the emulator test reads it).
 
@@ -56,6 +58,14 @@ start:  lda $01
         sta saved_border
         tsx
         stx saved_sp
+        lda $0318               ; RESTORE: ignored while the program runs (the
+        sta saved_nmi           ; KERNAL's would jump into BASIC, banked out)
+        lda $0319
+        sta saved_nmi+1
+        lda #<nmi_ignore
+        sta $0318
+        lda #>nmi_ignore
+        sta $0319
         lda #$36                ; BASIC out, KERNAL and I/O in
         sta $01
         lda #<banner
@@ -108,9 +118,16 @@ quit:   lda #<bye
         sta $D020
         lda saved_01
         sta $01
+        lda saved_nmi
+        sta $0318
+        lda saved_nmi+1
+        sta $0319
         ldx saved_sp
         txs
         rts                     ; back to BASIC
+
+nmi_ignore:
+        rti
 
 ; reply: encodes the line, steps it and prints the greedy reply token by
 ; token (generate of transformer.hpp, as the sim6502 program does).

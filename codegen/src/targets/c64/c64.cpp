@@ -17,6 +17,7 @@ std::vector<asm_variable> c64_shell_buffers(std::size_t zero_page_bytes) {
           {"saved_01", 1, "the processor port on entry", ""},
           {"saved_border", 1, "the border colour on entry", ""},
           {"saved_sp", 1, "the stack pointer on entry", ""},
+          {"saved_nmi", 2, "the NMI vector on entry", ""},
           {"zp_save", zero_page_bytes, "the zero page swapped out while computing", ""}};
 }
 
