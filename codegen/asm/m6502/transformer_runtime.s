@@ -19,10 +19,10 @@
 ; with one table of squares D[255 + t] = t^2 (t = -255 .. 255, 16 bits: the
 ; pages tlm_dlo, tlm_dhi). sum w^2 of every weight row is computed by the
 ; generator (tlm_*_sq*), sum a^2 once per input vector, so one multiply-
-; accumulate is ONE table lookup and a 24-bit subtract (about 44 cycles):
+; accumulate is ONE table lookup and a 24-bit subtract (about 38 cycles):
 ; a matrix is stored column by column, each byte as 127 - w (w XOR $7F), so
-; that with the pointer tlm_plo = tlm_dlo + (a XOR $80) the byte indexes
-; D[255 + a - w] directly. The accumulator of a row is 24 bits, exact while
+; that the load at tlm_dlo + (a XOR $80) (its address written into the loop
+; for each column) indexed by that byte reads D[255 + a - w] directly. The accumulator of a row is 24 bits, exact while
 ; |2 dot| < 2^23 (the generator checks every weight row; attention has at
 ; most 128 x 128 x 128).
 ;
@@ -35,12 +35,15 @@
 ; min(255, (max - s + 8) >> 4) for inv_temp 256), R = 2^32 / S, and the
 ; values' weighted sum as two mv_core passes over the weights' high bytes
 ; (w_hi - 64) and low bytes (w_lo - 128) with the column sums of the values.
+; The wider products (the norms, R times the weighted sums) are byte products
+; through quarter-square tables, a * b = floor((a+b)^2/4) - floor((a-b)^2/4)
+; (SETQ, MULADD: about 48 cycles a byte pair), on magnitudes, with the
+; rounding of a negative value done as -floor((|v| + half - 1) / 2^k).
 ;
 ; ---- rules ------------------------------------------------------------------
 ; Only the zero page and buffers below (the generator's RAM plan) and at most
 ; 22 bytes of stack (7 nested calls and a push); self-modifying code in
-; mv_core (runs from RAM); no
-; interrupts are touched; no decimal mode.
+; mv_core (runs from RAM); no interrupts are touched; no decimal mode.
 
 .setcpu "6502"
 
@@ -541,77 +544,6 @@ rq_row: lda mv_shift
         sta tlm_r+3
         rts
 
-; ============================================================================
-; umul: um_p (um_na + um_nb bytes) = um_a (um_na bytes, <= 6) * um_b (um_nb
-; bytes, <= 4), unsigned, byte by byte through the quarter-square tables:
-; a * b = floor((a + b)^2 / 4) - floor((a - b)^2 / 4) (tlm_qs_*: x^2 / 4 for
-; x = 0 .. 510; tlm_qn_*: (x - 255)^2 / 4), about 95 cycles a byte pair;
-; zero bytes are skipped.
-; ============================================================================
-umul:
-        lda #>tlm_qs_lo
-        sta tlm_q1+1
-        lda #>tlm_qs_hi
-        sta tlm_q2+1
-        lda #>tlm_qn_lo
-        sta tlm_q3+1
-        lda #>tlm_qn_hi
-        sta tlm_q4+1
-        lda um_na
-        clc
-        adc um_nb
-        tax
-        lda #0
-@clr:   dex
-        sta um_p,x
-        bne @clr
-        lda #0
-        sta um_j
-@jb:    ldx um_j
-        lda um_b,x
-        beq @nextb
-        sta tlm_q1              ; the pointers of b: qs + b, qn + (255 - b)
-        sta tlm_q2
-        eor #$FF
-        sta tlm_q3
-        sta tlm_q4
-        ldx #0
-@ia:    ldy um_a,x
-        beq @nexta
-        sec                     ; b * a
-        lda (tlm_q1),y
-        sbc (tlm_q3),y
-        sta um_t
-        lda (tlm_q2),y
-        sbc (tlm_q4),y
-        sta um_t+1
-        txa                     ; p[i + j] += the product
-        clc
-        adc um_j
-        tay
-        clc
-        lda um_p,y
-        adc um_t
-        sta um_p,y
-        iny
-        lda um_p,y
-        adc um_t+1
-        sta um_p,y
-@up:    bcc @nexta
-        iny
-        lda um_p,y
-        adc #0
-        sta um_p,y
-        jmp @up
-@nexta: inx
-        cpx um_na
-        bne @ia
-@nextb: inc um_j
-        lda um_j
-        cmp um_nb
-        bne @jb
-        rts
-
 ; udiv: dv_n (6 bytes) = dv_n / dv_d (4 bytes, > 0), unsigned; 48 steps.
 udiv:
         lda #0
@@ -675,6 +607,117 @@ udiv:
 @no:    dey
         bne @step
         rts
+
+; SETQ: the quarter-square pointers for the multiplier A (their pages are
+; set by clear_p): tlm_q1/q2 = qs + A, tlm_q3/q4 = qn + (255 - A).
+.macro SETQ
+        sta tlm_q1
+        sta tlm_q2
+        eor #$FF
+        sta tlm_q3
+        sta tlm_q4
+.endmacro
+
+; MULADD src, k: nm_p += (the SETQ multiplier) * src << 8k (src a byte; 0 is
+; skipped), the carry run up to nm_p+7. About 48 cycles.
+.macro MULADD src, k
+        ldy src
+        beq :+
+        sec
+        lda (tlm_q1),y
+        sbc (tlm_q3),y
+        sta nm_tl
+        lda (tlm_q2),y
+        sbc (tlm_q4),y
+        tax
+        clc
+        lda nm_tl
+        adc nm_p+k
+        sta nm_p+k
+        txa
+        adc nm_p+k+1
+        sta nm_p+k+1
+        bcc :+
+        .repeat 6-k, J
+        inc nm_p+k+2+J
+        bne :+
+        .endrepeat
+:
+.endmacro
+
+; clear_p: nm_p = 0 (8 bytes), the quarter-square pages into tlm_q1..q4.
+clear_p:
+        lda #0
+        ldx #7
+@z:     sta nm_p,x
+        dex
+        bpl @z
+        lda #>tlm_qs_lo
+        sta tlm_q1+1
+        lda #>tlm_qs_hi
+        sta tlm_q2+1
+        lda #>tlm_qn_lo
+        sta tlm_q3+1
+        lda #>tlm_qn_hi
+        sta tlm_q4+1
+        rts
+
+; round_p: nm_p (a magnitude; the sign in nm_sign's bit 7) += 2^15, or
+; 2^15 - 1 for a negative value: nm_p+2 .. +5 is then |rsr64(v, 16)|.
+round_p:
+        clc
+        lda nm_sign
+        bmi @neg
+        lda nm_p+1
+        adc #$80
+        sta nm_p+1
+        jmp @up
+@neg:   lda nm_p
+        adc #$FF
+        sta nm_p
+        lda nm_p+1
+        adc #$7F
+        sta nm_p+1
+@up:    bcc @r
+        ldx #2
+@c:     inc nm_p,x
+        bne @r
+        inx
+        cpx #8
+        bne @c
+@r:     rts
+
+; round_p32: nm_p (a magnitude, the sign in nm_sign) += 2^31, or 2^31 - 1
+; for a negative value: nm_p+4 .. +7 is then |rsr64(v, 32)|.
+round_p32:
+        lda nm_sign
+        bmi @neg
+        clc
+        lda nm_p+3
+        adc #$80
+        sta nm_p+3
+        bcc @r
+        bcs @up
+@neg:   clc
+        ldx #0
+@ff:    lda nm_p,x
+        adc #$FF
+        sta nm_p,x
+        inx
+        txa
+        eor #3
+        bne @ff
+        lda nm_p+3
+        adc #$7F
+        sta nm_p+3
+        bcc @r
+@up:    ldx #4
+@c:     inc nm_p,x
+        bne @r
+        inx
+        cpx #8
+        bne @c
+@r:     rts
 
 ; ============================================================================
 ; tlm_norm: rmsnorm (rmsnorm.hpp, d a power of two) of x, then
@@ -879,64 +922,92 @@ tlm_norm:
         lda #0
         sta nm_i
 @elem:  ; |t| = (|x| inv + c) >> 16, c = 2^15 (x >= 0) or 2^15 - 1 (x < 0):
-        ; rsr64(x inv, 16) on magnitudes (round half up of a negative value)
+        ; rsr64(x inv, 16) on magnitudes (round half up of a negative value);
+        ; the products are unrolled (MULADD), zero bytes skipped
         ldx nm_i
         lda tlm_x_hi,x
         sta nm_sign
+        tay
         lda tlm_x_lo,x
-        sta um_b
-        lda tlm_x_hi,x
-        sta um_b+1
-        bpl @xp
-        sec
-        lda #0
-        sbc um_b
-        sta um_b
-        lda #0
-        sbc um_b+1
-        sta um_b+1
-@xp:    ldx #5
-@ca:    lda nm_inv,x
-        sta um_a,x
-        dex
-        bpl @ca
-        lda nm_inv_len
-        sta um_na
-        lda #2
-        sta um_nb
-        jsr umul
-        lda #1
-        jsr round_mag           ; um_p+2 .. +5 = |t|
+        cpy #$80
+        bcc @xp
+        eor #$FF                ; |x|
+        clc
+        adc #1
+        pha
+        tya
+        eor #$FF
+        adc #0
+        tay
+        pla
+@xp:    sta nm_ml
+        sty nm_mh
+        jsr clear_p
+        lda nm_ml
+        bne :+
+        jmp @xh
+:       SETQ
+        MULADD nm_inv, 0
+        MULADD nm_inv+1, 1
+        MULADD nm_inv+2, 2
+        MULADD nm_inv+3, 3
+        MULADD nm_inv+4, 4
+        MULADD nm_inv+5, 5
+@xh:    lda nm_mh
+        bne :+
+        jmp @tr
+:       SETQ
+        MULADD nm_inv, 1
+        MULADD nm_inv+1, 2
+        MULADD nm_inv+2, 3
+        MULADD nm_inv+3, 4
+        MULADD nm_inv+4, 5
+        MULADD nm_inv+5, 6
+@tr:    jsr round_p             ; |t| = nm_p+2 .. +5
         ldx #3
-@ct:    lda um_p+2,x
-        sta um_a,x
+@ct:    lda nm_p+2,x
+        sta nm_t4,x
         dex
         bpl @ct
         ; |y| = (|t| |g| + c') >> 16, the sign of x xor the gain's
         ldy nm_i
         lda (tlm_sq0),y
-        sta um_b
+        tax
         lda (tlm_sq1),y
-        sta um_b+1
         bpl @gp
+        tay
         eor nm_sign
         sta nm_sign
-        sec
-        lda #0
-        sbc um_b
-        sta um_b
-        lda #0
-        sbc um_b+1
-        sta um_b+1
-@gp:    lda #4
-        sta um_na
-        lda #2
-        sta um_nb
-        jsr umul
-        lda #1
-        jsr round_mag           ; um_p+2 .. +5 = |y| (unsaturated)
+        txa                     ; |g|
+        eor #$FF
+        clc
+        adc #1
+        tax
+        tya
+        eor #$FF
+        adc #0
+@gp:    sta nm_mh
+        stx nm_ml
+        jsr clear_p
+        lda nm_ml
+        bne :+
+        jmp @gh
+:       SETQ
+        MULADD nm_t4, 0
+        MULADD nm_t4+1, 1
+        MULADD nm_t4+2, 2
+        MULADD nm_t4+3, 3
+@gh:    lda nm_mh
+        bne :+
+        jmp @yr
+:       SETQ
+        MULADD nm_t4, 1
+        MULADD nm_t4+1, 2
+        MULADD nm_t4+2, 3
+        MULADD nm_t4+3, 4
+@yr:    jsr round_p             ; |y| = nm_p+2 .. +5 (unsaturated)
         ldx #3
-@cy:    lda um_p+2,x
+@cy:    lda nm_p+2,x
         sta tlm_r,x
         dex
         bpl @cy
@@ -981,54 +1052,6 @@ tlm_norm:
         lda #<TLM_D
         sta mv_rows
         jmp mv_finish
-
-; round_mag: the magnitude of a rounding shift right (rsr64 of fixed_point.hpp)
-; by 16 (A = 1) or 32 (A = 3) bits of a value whose magnitude is um_p (um_na +
-; um_nb bytes; cleared here up to 8) and whose sign is nm_sign's bit 7: adds
-; 2^(8A+7) (value >= 0) or 2^(8A+7) - 1 (value < 0); the magnitude of the
-; result is then um_p+A+1 onward: floor((v + half) / 2^k) for v >= 0, and
-; -floor((|v| + half - 1) / 2^k) for v < 0.
-round_mag:
-        sta rm_top
-        lda um_na
-        clc
-        adc um_nb
-        tax
-        lda #0
-@w:     cpx #8
-        bcs @add
-        sta um_p,x
-        inx
-        bne @w
-@add:   ldx #0
-        lda nm_sign
-        bmi @neg
-        ldx rm_top              ; + $80 at the top byte
-        clc
-        lda um_p,x
-        adc #$80
-        sta um_p,x
-        jmp @next
-@neg:   ldy rm_top              ; + $FF .. $FF (rm_top bytes) $7F
-        clc
-@ff:    lda um_p,x
-        adc #$FF
-        sta um_p,x
-        inx
-        dey                     ; (inx and dey keep the carry)
-        bne @ff
-        lda um_p,x
-        adc #$7F
-        sta um_p,x
-@next:  inx
-@up:    lda um_p,x
-        adc #0
-        sta um_p,x
-        inx
-        txa
-        eor #8
-        bne @up
-        rts
 
 ; isqrt64: sq_root = floor(sqrt(sq_v)) (isqrt.hpp), two bits per step.
 isqrt64:
@@ -1580,21 +1603,34 @@ tlm_attention:
         txa
         eor #4
         bne @an
-@accp:  lda at_r
-        sta um_b
-        lda at_r+1
-        sta um_b+1
-        lda at_r+2
-        sta um_b+2
-        lda #4
-        sta um_na
-        lda #3
-        sta um_nb
-        jsr umul
-        lda #3
-        jsr round_mag           ; |o| = um_p+4 .. +7
+@accp:  jsr clear_p             ; nm_p = |acc| R (R < 2^18: three bytes)
+        lda at_r
+        bne :+
+        jmp @r1
+:       SETQ
+        MULADD um_a, 0
+        MULADD um_a+1, 1
+        MULADD um_a+2, 2
+        MULADD um_a+3, 3
+@r1:    lda at_r+1
+        bne :+
+        jmp @r2
+:       SETQ
+        MULADD um_a, 1
+        MULADD um_a+1, 2
+        MULADD um_a+2, 3
+        MULADD um_a+3, 4
+@r2:    lda at_r+2
+        bne :+
+        jmp @rr
+:       SETQ
+        MULADD um_a, 2
+        MULADD um_a+1, 3
+        MULADD um_a+2, 4
+        MULADD um_a+3, 5
+@rr:    jsr round_p32           ; |o| = nm_p+4 .. +7
         ldx #3
-@pr:    lda um_p+4,x
+@pr:    lda nm_p+4,x
         sta tlm_r,x
         dex
         bpl @pr

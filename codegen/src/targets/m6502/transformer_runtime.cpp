@@ -124,10 +124,12 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
                    {"tlm_ptr", 2, "the prompt; a descriptor; a token's bytes", ""},
                    {"tlm_p2", 2, "a walking pointer", ""},
                    {"tlm_r", 9, "requantize's register (4 bytes, and 5 for the shifts)", ""},
-                   {"tlm_q1", 2, "umul: the quarter squares + b (low bytes)", ""},
+                   {"tlm_q1", 2, "SETQ: the quarter squares + b (low bytes)", ""},
                    {"tlm_q2", 2, "... (high bytes)", ""},
                    {"tlm_q3", 2, "the quarter squares of differences + 255 - b (low bytes)", ""},
-                   {"tlm_q4", 2, "... (high bytes)", ""}};
+                   {"tlm_q4", 2, "... (high bytes)", ""},
+                   {"nm_p", 8, "rmsnorm: a product", ""},
+                   {"nm_tl", 1, "a byte product's low byte", ""}};
   const std::string Ts = std::to_string(T), HDs = std::to_string(hd);
   out.buffers = {
       {"mv_w", 2, "mv_core: column 0", ""}, {"mv_stride", 2, "bytes between columns", ""},
@@ -136,8 +138,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
       {"mv_savex", 1, "", ""}, {"mv_t", 1, "", ""},
       {"mv_acc0", max_6502_rows, "the rows' accumulators, bits 0-7", ""},
       {"mv_acc1", max_6502_rows, "bits 8-15", ""}, {"mv_acc2", max_6502_rows, "bits 16-23", ""},
-      {"um_a", 6, "umul: multiplicand", ""}, {"um_b", 4, "multiplier", ""}, {"um_p", 10, "product", ""},
-      {"um_na", 1, "", ""}, {"um_nb", 1, "", ""}, {"um_i", 1, "", ""}, {"um_j", 1, "", ""}, {"um_t", 3, "", ""},
+      {"um_a", 4, "attention: |the weighted sum of the values|", ""},
       {"dv_n", 6, "udiv: dividend, then quotient", ""}, {"dv_d", 4, "divisor", ""}, {"dv_r", 5, "remainder", ""},
       {"dv_t", 4, "", ""},
       {"sq_v", 8, "isqrt64: the value", ""}, {"sq_rem", 5, "", ""}, {"sq_root", 4, "the root", ""},
@@ -145,7 +146,8 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
       {"nm_sum", 6, "rmsnorm: sum of squares", ""}, {"nm_inv", 6, "2^40 / rms", ""}, {"nm_inv_len", 1, "", ""},
       {"nm_sign", 1, "", ""}, {"nm_i", 1, "", ""}, {"nm_shift", 1, "", ""}, {"nm_l", 1, "", ""},
       {"rq_rb", 1, "rq_row: the byte of 2^s", ""}, {"rq_rv", 1, "its bit", ""}, {"rq_B", 1, "bytes to shift", ""},
-      {"rq_b", 1, "bits to shift (bit 7: left)", ""}, {"nm_h", 1, "", ""}, {"nm_m", 3, "", ""}, {"nm_t", 2, "", ""}, {"rm_top", 1, "", ""},
+      {"rq_b", 1, "bits to shift (bit 7: left)", ""}, {"nm_h", 1, "", ""},
+      {"nm_ml", 1, "the multiplier's bytes", ""}, {"nm_mh", 1, "", ""}, {"nm_t4", 4, "|t|", ""}, {"nm_m", 3, "", ""}, {"nm_t", 2, "", ""},
       {"at_desc", 21, "attention: the layer's descriptor", ""}, {"at_h", 1, "", ""}, {"at_i", 1, "", ""},
       {"at_x", 1, "", ""}, {"at_c0", 1, "", ""}, {"at_s", 3, "sum of the exp weights", ""}, {"at_m", 2, "", ""},
       {"at_t", 4, "", ""}, {"at_u", 1, "", ""}, {"at_r", 3, "2^32 / S", ""},
@@ -234,7 +236,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
       qn_lo[static_cast<std::size_t>(x)] = static_cast<std::uint8_t>(n);
       qn_hi[static_cast<std::size_t>(x)] = static_cast<std::uint8_t>(n >> 8);
     }
-    data.label("tlm_qs_lo", "floor(x^2 / 4), x = 0 .. 511, low bytes (umul)");
+    data.label("tlm_qs_lo", "floor(x^2 / 4), x = 0 .. 511, low bytes (SETQ, MULADD)");
     data.bytes(qs_lo);
     data.label("tlm_qs_hi", "high bytes");
     data.bytes(qs_hi);
