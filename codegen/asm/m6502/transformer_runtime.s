@@ -1066,6 +1066,21 @@ isqrt64:
         bpl @zr
         lda #32
         sta sq_n
+@top:   lda sq_v+7              ; a zero top byte of v: four steps that only
+        bne @step               ; shift it (rem and root stay 0)
+        ldx #6
+@sh:    lda sq_v,x
+        sta sq_v+1,x
+        dex
+        bpl @sh
+        lda #0
+        sta sq_v
+        lda sq_n
+        sec
+        sbc #4
+        sta sq_n
+        bne @top
+        rts                     ; v was 0
 @step:  ldx #2                  ; rem = rem << 2 | the top two bits of v
 @two:   asl sq_v
         rol sq_v+1
@@ -1438,29 +1453,41 @@ tlm_attention:
         inx
         cpx mv_rows
         bne @ew
-        ; R = 2^32 / S
+        ; R = floor(2^32 / S), 2^15 <= S < 2^23: long division of 2^32, whose
+        ; first 15 bits leave the remainder 2^14 < S (no quotient bit), so
+        ; 18 steps on a 3-byte remainder give the 18-bit quotient
         lda #0
-        ldx #5
-@rn:    sta dv_n,x
-        dex
-        bpl @rn
-        lda #1
-        sta dv_n+4
-        lda at_s
-        sta dv_d
-        lda at_s+1
-        sta dv_d+1
-        lda at_s+2
-        sta dv_d+2
-        lda #0
-        sta dv_d+3
-        jsr udiv
-        lda dv_n
+        sta dv_r
+        sta dv_r+2
         sta at_r
-        lda dv_n+1
         sta at_r+1
-        lda dv_n+2
         sta at_r+2
+        lda #$40
+        sta dv_r+1              ; 2^14
+        ldy #18
+@rq:    asl dv_r                ; rem *= 2 (< 2^24), R *= 2
+        rol dv_r+1
+        rol dv_r+2
+        asl at_r
+        rol at_r+1
+        rol at_r+2
+        lda dv_r                ; rem >= S ?
+        cmp at_s
+        lda dv_r+1
+        sbc at_s+1
+        lda dv_r+2
+        sbc at_s+2
+        bcc @rz
+        sta dv_r+2              ; rem -= S, R |= 1
+        lda dv_r
+        sbc at_s                ; (carry set: no borrow)
+        sta dv_r
+        lda dv_r+1
+        sbc at_s+1
+        sta dv_r+1
+        inc at_r
+@rz:    dey
+        bne @rq
         ; weighted sums: rows i of the head, columns j: W(i, j) = V[j*d + c0 + i]
         lda mv_rows
         sta mv_cols             ; positions (1 .. 128)

@@ -116,13 +116,13 @@ quit:   lda #<bye
         jsr print
         lda saved_border
         sta $D020
-        lda saved_01
-        sta $01
         lda saved_nmi
         sta $0318
         lda saved_nmi+1
         sta $0319
-        ldx saved_sp
+        ldx saved_sp            ; read before BASIC is banked back in: the
+        lda saved_01            ; buffers may lie under its ROM ($A000-$BFFF)
+        sta $01
         txs
         rts                     ; back to BASIC
 
