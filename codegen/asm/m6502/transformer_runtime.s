@@ -61,7 +61,8 @@ TLM_ROOM       = @PROMPT_ROOM@  ; prompt tokens kept
 TLM_MERGES     = @MERGES@       ; BPE merges
 TLM_FIRST_MERGE = @FIRST_MERGE@ ; token id of merge 0
 
-.export tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes
+.export tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes, tlm_seed, tlm_sample
+.export tlm_rng, tlm_inv_temp, tlm_top_k
 .export tlm_logits_lo, tlm_logits_hi, tlm_pos, tlm_seq, tlm_seq_n
 .exportzp tlm_ptr
 .export TLM_V, TLM_T
@@ -1876,6 +1877,414 @@ tlm_argmax:
         sta st_m+1
         jmp @next
 @done:  lda st_best
+        rts
+
+; ============================================================================
+; tlm_seed: tlm_rng = xorshift32(mix_seed(tlm_rng)) (prng.hpp): murmur's
+; finaliser (two multiplies mod 2^32 through quarter squares), then a zero
+; state becomes $9E3779B9. Once per reply, as generate() does.
+; ============================================================================
+tlm_seed:
+        jsr xs_shr16            ; h ^= h >> 16
+        lda #$6B                ; h *= $85EBCA6B
+        ldx #$CA
+        ldy #$EB
+        sta mc_m
+        stx mc_m+1
+        sty mc_m+2
+        lda #$85
+        sta mc_m+3
+        jsr mul32_const
+        lda #13                 ; h ^= h >> 13
+        jsr xs_shr_a
+        lda #$35                ; h *= $C2B2AE35
+        ldx #$AE
+        ldy #$B2
+        sta mc_m
+        stx mc_m+1
+        sty mc_m+2
+        lda #$C2
+        sta mc_m+3
+        jsr mul32_const
+        jsr xs_shr16            ; h ^= h >> 16
+        lda tlm_rng
+        ora tlm_rng+1
+        ora tlm_rng+2
+        ora tlm_rng+3
+        bne @r
+        lda #$B9
+        sta tlm_rng
+        lda #$79
+        sta tlm_rng+1
+        lda #$37
+        sta tlm_rng+2
+        lda #$9E
+        sta tlm_rng+3
+@r:     rts
+
+; xs_shr16: tlm_rng ^= tlm_rng >> 16.
+xs_shr16:
+        lda tlm_rng+2
+        eor tlm_rng
+        sta tlm_rng
+        lda tlm_rng+3
+        eor tlm_rng+1
+        sta tlm_rng+1
+        rts
+
+; xs_shr_a: tlm_rng ^= tlm_rng >> A (A = 1 .. 31), logical.
+xs_shr_a:
+        tay
+        ldx #3
+@c:     lda tlm_rng,x
+        sta xs_t,x
+        dex
+        bpl @c
+@s:     lsr xs_t+3
+        ror xs_t+2
+        ror xs_t+1
+        ror xs_t
+        dey
+        bne @s
+xs_xor: ldx #3
+@x:     lda tlm_rng,x
+        eor xs_t,x
+        sta tlm_rng,x
+        dex
+        bpl @x
+        rts
+
+; xs_shl_a: tlm_rng ^= tlm_rng << A (A = 1 .. 31).
+xs_shl_a:
+        tay
+        ldx #3
+@c:     lda tlm_rng,x
+        sta xs_t,x
+        dex
+        bpl @c
+@s:     asl xs_t
+        rol xs_t+1
+        rol xs_t+2
+        rol xs_t+3
+        dey
+        bne @s
+        jmp xs_xor
+
+; xs_next: one xorshift32 step (prng.hpp: x ^= x << 13; x ^= x >> 17;
+; x ^= x << 5) on tlm_rng.
+xs_next:
+        lda #13
+        jsr xs_shl_a
+        lda #17
+        jsr xs_shr_a
+        lda #5
+        jmp xs_shl_a
+
+; mul32_const: tlm_rng = tlm_rng * mc_m mod 2^32 (byte products of the
+; bytes i + j < 4 through SETQ / MULADD).
+mul32_const:
+        ldx #3
+@c:     lda tlm_rng,x
+        sta um_a,x
+        dex
+        bpl @c
+        jsr clear_p
+        lda mc_m
+        bne :+
+        jmp @sk1
+:       SETQ
+        MULADD um_a, 0
+        MULADD um_a+1, 1
+        MULADD um_a+2, 2
+        MULADD um_a+3, 3
+@sk1:   lda mc_m+1
+        bne :+
+        jmp @sk2
+:       SETQ
+        MULADD um_a, 1
+        MULADD um_a+1, 2
+        MULADD um_a+2, 3
+@sk2:   lda mc_m+2
+        bne :+
+        jmp @sk3
+:       SETQ
+        MULADD um_a, 2
+        MULADD um_a+1, 3
+@sk3:   lda mc_m+3
+        bne :+
+        jmp @sk4
+:       SETQ
+        MULADD um_a, 3
+@sk4:   ldx #3
+@o:     lda nm_p,x
+        sta tlm_rng,x
+        dex
+        bpl @o
+        rts
+
+; ============================================================================
+; tlm_sample: A = sample_top_k(logits, V, tlm_inv_temp, tlm_top_k, rng)
+; (sampling.hpp): the top-k candidates (a 16-step binary search for the
+; threshold over the scores + 32768, ties to the lowest ids), their exp
+; weights at 1 / temperature (softmax.hpp: k = min(255, (d inv_temp + 2048)
+; >> 12)), one draw r = (next() * S) >> 32, and the walk.
+; ============================================================================
+tlm_sample:
+        ldx #<(TLM_V-1)         ; u_i = logit + 32768 (unsigned order)
+@u:     lda tlm_logits_hi,x
+        eor #$80
+        sta sm_uh,x
+        lda #1
+        sta sm_keep,x
+        dex
+        cpx #$FF
+        bne @u
+        lda tlm_top_k
+        beq @all                ; 0: every token
+        cmp #<TLM_V
+        bcc @search
+@all:   jmp @weights            ; k >= V: every token
+@search:
+        ; threshold: the largest t with count(u >= t) >= k; lo = 0, hi = 65536
+        lda #0
+        sta sm_lo
+        sta sm_lo+1
+        sta sm_lo+2
+        sta sm_hi
+        sta sm_hi+1
+        lda #1
+        sta sm_hi+2
+        lda #16
+        sta sm_n
+@bs:    clc                     ; mid = (lo + hi) / 2
+        lda sm_lo
+        adc sm_hi
+        sta sm_mid
+        lda sm_lo+1
+        adc sm_hi+1
+        sta sm_mid+1
+        lda sm_lo+2
+        adc sm_hi+2
+        lsr
+        ror sm_mid+1
+        ror sm_mid
+        ldy #0                  ; count(u >= mid)
+        ldx #<(TLM_V-1)
+@cnt:   lda tlm_logits_lo,x
+        cmp sm_mid
+        lda sm_uh,x
+        sbc sm_mid+1
+        bcc @cn
+        iny
+@cn:    dex
+        cpx #$FF
+        bne @cnt
+        cpy tlm_top_k
+        bcc @toohi
+        lda sm_mid              ; lo = mid
+        sta sm_lo
+        lda sm_mid+1
+        sta sm_lo+1
+        lda #0
+        sta sm_lo+2
+        jmp @bn
+@toohi: lda sm_mid              ; hi = mid
+        sta sm_hi
+        lda sm_mid+1
+        sta sm_hi+1
+        lda #0
+        sta sm_hi+2
+@bn:    dec sm_n
+        bne @bs
+        ; keep: u > lo; u == lo while ties = k - count(u > lo) last
+        ldy #0
+        ldx #<(TLM_V-1)
+@ab:    lda sm_lo               ; u > lo  <=>  lo - u borrows
+        cmp tlm_logits_lo,x
+        lda sm_lo+1
+        sbc sm_uh,x
+        bcs @na
+        iny
+@na:    dex
+        cpx #$FF
+        bne @ab
+        sty sm_n
+        lda tlm_top_k
+        sec
+        sbc sm_n
+        sta sm_n                ; ties
+        ldx #0
+@kp:    lda sm_lo
+        cmp tlm_logits_lo,x
+        lda sm_lo+1
+        sbc sm_uh,x
+        bcc @keep1              ; u > lo
+        lda tlm_logits_lo,x     ; u == lo and ties left?
+        cmp sm_lo
+        bne @drop
+        lda sm_uh,x
+        cmp sm_lo+1
+        bne @drop
+        lda sm_n
+        beq @drop
+        dec sm_n
+@keep1: lda #1
+        bne @st
+@drop:  lda #0
+@st:    sta sm_keep,x
+        inx
+        cpx #<TLM_V
+        bne @kp
+@weights:
+        ; m = the largest kept score (it is the largest of all)
+        ldx #0
+        lda #0
+        sta sm_mid
+        sta sm_mid+1
+@mx:    lda sm_keep,x
+        beq @mn
+        lda tlm_logits_lo,x
+        cmp sm_mid
+        lda sm_uh,x
+        sbc sm_mid+1
+        bcc @mn
+        lda tlm_logits_lo,x
+        sta sm_mid
+        lda sm_uh,x
+        sta sm_mid+1
+@mn:    inx
+        cpx #<TLM_V
+        bne @mx
+        lda #0
+        sta sm_s
+        sta sm_s+1
+        sta sm_s+2
+        ldx #0
+@w:     stx sm_i
+        lda sm_keep,x
+        bne @wk
+        jmp @wn
+@wk:    sec                     ; d = m - u (16 bits)
+        lda sm_mid
+        sbc tlm_logits_lo,x
+        sta um_a
+        lda sm_mid+1
+        sbc sm_uh,x
+        sta um_a+1
+        jsr clear_p             ; d * inv_temp
+        lda tlm_inv_temp
+        bne :+
+        jmp @sk5
+:       SETQ
+        MULADD um_a, 0
+        MULADD um_a+1, 1
+@sk5:   lda tlm_inv_temp+1
+        bne :+
+        jmp @sk6
+:       SETQ
+        MULADD um_a, 1
+        MULADD um_a+1, 2
+@sk6:   clc                     ; + 2048, >> 12, at most 255
+        lda nm_p+1
+        adc #$08
+        sta nm_p+1
+        lda nm_p+2
+        adc #0
+        sta nm_p+2
+        lda nm_p+3
+        adc #0
+        bne @k255
+        lda nm_p+2
+        cmp #$10
+        bcs @k255
+        asl
+        asl
+        asl
+        asl
+        sta sm_t
+        lda nm_p+1
+        lsr
+        lsr
+        lsr
+        lsr
+        ora sm_t
+        tay
+        jmp @lk
+@k255:  ldy #255
+@lk:    ldx sm_i
+        lda tlm_exp_lo,y
+        sta sm_wl,x
+        clc
+        adc sm_s
+        sta sm_s
+        lda tlm_exp_hi,y
+        sta sm_wh,x
+        adc sm_s+1
+        sta sm_s+1
+        bcc @wn
+        inc sm_s+2
+@wn:    ldx sm_i
+        inx
+        cpx #<TLM_V
+        beq @draw
+        jmp @w
+@draw:  jsr xs_next             ; r = (next() * S) >> 32
+        ldx #3
+@cr:    lda tlm_rng,x
+        sta um_a,x
+        dex
+        bpl @cr
+        jsr clear_p
+        lda sm_s
+        bne :+
+        jmp @sk7
+:       SETQ
+        MULADD um_a, 0
+        MULADD um_a+1, 1
+        MULADD um_a+2, 2
+        MULADD um_a+3, 3
+@sk7:   lda sm_s+1
+        bne :+
+        jmp @sk8
+:       SETQ
+        MULADD um_a, 1
+        MULADD um_a+1, 2
+        MULADD um_a+2, 3
+        MULADD um_a+3, 4
+@sk8:   lda sm_s+2
+        bne :+
+        jmp @sk9
+:       SETQ
+        MULADD um_a, 2
+        MULADD um_a+1, 3
+        MULADD um_a+2, 4
+        MULADD um_a+3, 5
+@sk9:   ldx #0                  ; walk: r < w_c -> c, else r -= w_c (r in nm_p+4 .. +6)
+@walk:  lda sm_keep,x
+        beq @wnext
+        lda nm_p+6              ; r < w (w < 2^16)?
+        bne @sub
+        lda nm_p+4
+        cmp sm_wl,x
+        lda nm_p+5
+        sbc sm_wh,x
+        bcc @found
+@sub:   sec
+        lda nm_p+4
+        sbc sm_wl,x
+        sta nm_p+4
+        lda nm_p+5
+        sbc sm_wh,x
+        sta nm_p+5
+        lda nm_p+6
+        sbc #0
+        sta nm_p+6
+@wnext: inx
+        cpx #<TLM_V
+        bne @walk
+        lda #0                  ; (not reached: r < S)
+        rts
+@found: txa
         rts
 
 ; ============================================================================

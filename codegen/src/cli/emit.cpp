@@ -64,7 +64,11 @@ void emit_6502_target(const emit_args& a) {
                               "or c64",
                               a.target));
     const transformer_tables model = read_transformer_file(a.model_path);
-    program = a.target == "c64" ? c64_transformer_program(model, model_title(a.model_path))
+    c64_sampling sampling;
+    sampling.seed = a.seed;
+    sampling.inv_temp_q8 = static_cast<std::uint16_t>(a.inv_temp);
+    sampling.top_k = a.top_k;
+    program = a.target == "c64" ? c64_transformer_program(model, model_title(a.model_path), sampling)
                                 : sim6502_transformer_program(model);
     what = "a transformer";
   } else {
@@ -111,13 +115,13 @@ command add_emit_command(CLI::App& app) {
   c->add_option("--com-name", a->com_name, "cpm: the program's name, NAME.COM and name.asm (1-8 of A-Z, 0-9)")
       ->default_val("TINYLM");
   c->add_option("--inv-temp", a->inv_temp,
-                "cpm: sample with 256 / temperature in Q8 (0: argmax, the default), as generate --inv-temp")
+                "cpm, c64: sample with 256 / temperature in Q8 (0: argmax, the default), as generate --inv-temp")
       ->default_val(0)
       ->check(CLI::Range(0, 65535));
-  c->add_option("--top-k", a->top_k, "cpm, with --inv-temp: sample among the k best (0: all)")
+  c->add_option("--top-k", a->top_k, "cpm, c64, with --inv-temp: sample among the k best (0: all)")
       ->default_val(0)
       ->check(CLI::Range(0, 256));
-  c->add_option("--seed", a->seed, "cpm, with --inv-temp: the seed (the generator restarts from it every line)")
+  c->add_option("--seed", a->seed, "cpm, c64, with --inv-temp: the seed (the generator restarts from it every line)")
       ->default_val(1);
   c->add_option("--game", a->game_objects,
                 "cpm: twenty questions instead of chat, with these objects (comma separated; each line is "

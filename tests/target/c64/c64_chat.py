@@ -10,7 +10,8 @@ prints (cl65, then cc1541 for the D64), the PRG read back out of the D64
 then MAME's c64p with the free ROMs in DIR quickloads that PRG, run.lua types
 every line of the prompts file on the emulated keyboard, and each reply on
 the screen must be the oracle's (`GEN generate --model FILE --prompt P
---max-length 4096`, greedy), shown as the shell shows bytes. RUN/STOP at the
+--max-length 4096`, greedy, or sampled the same way with --sample), shown
+as the shell shows bytes. RUN/STOP at the
 end must return to BASIC (READY. after "bye."). Exit status 77 (skipped) only
 when the ROM folder is absent.
 
@@ -104,6 +105,8 @@ def main():
     for opt in ("--gen", "--model", "--roms", "--mame", "--work", "--prompts"):
         ap.add_argument(opt, required=True)
     ap.add_argument("--screenshot")
+    ap.add_argument("--sample", nargs=3, metavar=("INV_TEMP", "TOP_K", "SEED"),
+                    help="emit the program with sampling (--inv-temp, --top-k, --seed) and expect generate's sampled replies")
     a = ap.parse_args()
     if not os.path.isdir(a.roms) or not os.path.exists(os.path.join(a.roms, "c64", "901227-03.u4")):
         print("c64_chat: no C64 ROMs in %s: skipped" % a.roms)
@@ -114,7 +117,8 @@ def main():
 
     out = {}
     for d in ("a", "b"):
-        out[d] = run([a.gen, "emit", "--target", "c64", "--model", a.model, "-o", os.path.join(work, d)]).decode()
+        extra = ["--inv-temp", a.sample[0], "--top-k", a.sample[1], "--seed", a.sample[2]] if a.sample else []
+        out[d] = run([a.gen, "emit", "--target", "c64", "--model", a.model, "-o", os.path.join(work, d)] + extra).decode()
     for f in os.listdir(os.path.join(work, "a")):
         if open(os.path.join(work, "a", f), "rb").read() != open(os.path.join(work, "b", f), "rb").read():
             fail("two emits of the same model differ in " + f)
@@ -136,7 +140,8 @@ def main():
             line = line.rstrip("\n")
             if line:
                 keys, prompt = typed(line)
-                reply = run([a.gen, "generate", "--model", a.model, "--prompt", prompt, "--max-length", "4096"]).decode()
+                extra = ["--inv-temp", a.sample[0], "--top-k", a.sample[1], "--seed", a.sample[2]] if a.sample else []
+                reply = run([a.gen, "generate", "--model", a.model, "--prompt", prompt, "--max-length", "4096"] + extra).decode()
                 cases.append((line, keys, prompt, reply.rstrip("\n")))
     with open(os.path.join(work, "keys.txt"), "w") as f:
         for _, keys, _, _ in cases:

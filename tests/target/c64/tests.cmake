@@ -34,6 +34,16 @@ if("tinychat_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
       --prompts ${CMAKE_CURRENT_LIST_DIR}/prompts.txt --screenshot ${CMAKE_CURRENT_BINARY_DIR}/c64/tinylm_c64.png)
   set_tests_properties(target.c64.chat PROPERTIES LABELS target TIMEOUT 900 SKIP_RETURN_CODE 77
                        FIXTURES_REQUIRED zoo_tinychat_transformer)
+  # The same program emitted with sampling (temperature 4, every token, seed
+  # 2026): the replies typed out must be generate's sampled ones.
+  add_test(NAME target.c64.chat_sampled
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/c64_chat.py
+      --gen $<TARGET_FILE:tinylm-gen>
+      --model ${tinylm_zoo_models}/tinychat_transformer/reproducible/tinychat_transformer.safetensors
+      --roms ${TINYLM_C64_ROMS} --mame ${TINYLM_MAME} --work ${CMAKE_CURRENT_BINARY_DIR}/c64/chat_sampled
+      --prompts ${CMAKE_CURRENT_LIST_DIR}/prompts_sampled.txt --sample 64 0 2026)
+  set_tests_properties(target.c64.chat_sampled PROPERTIES LABELS target TIMEOUT 900 SKIP_RETURN_CODE 77
+                       FIXTURES_REQUIRED zoo_tinychat_transformer)
 endif()
 
 # The example's PRG (examples/c64: from the compiled-in header) is the PRG that

@@ -119,9 +119,10 @@ tinylm_target6502_test(mutation.search16_hang --order 3 --budget 8K --end-byte 1
 
 # ---- the transformer runtime (codegen/asm/m6502/transformer_runtime.s) -------
 # tests/target/sim6502/transformer_agreement.cpp: every token at position 0,
-# random sequences of every length, and replies to every byte value, long and
-# empty prompts and the held-out and test prompts must give the C++ oracle's
-# logits, tokens and bytes, bit for bit.
+# random sequences of every length, and replies (greedy, and sampled with
+# several seeds, temperatures and k) to every byte value, long and empty
+# prompts and the held-out prompts must give the C++ oracle's logits, tokens
+# and bytes, bit for bit.
 add_executable(tinylm_target6502_transformer ${CMAKE_CURRENT_LIST_DIR}/transformer_agreement.cpp)
 target_link_libraries(tinylm_target6502_transformer PRIVATE tinylm_codegen fmt::fmt tinylm_warnings)
 add_dependencies(tinylm_target6502_transformer tinylm-gen)
@@ -161,6 +162,8 @@ tinylm_transformer_mutant(input_bias --mutate "eor #$80                " "eor #$
 tinylm_transformer_mutant(exp_rounding --mutate "adc #8" "adc #7")
 tinylm_transformer_mutant(value_sums --mutate "jsr add_t\n        jsr shl7_t" "jsr shl7_t")  # drops SV1 << 7
 tinylm_transformer_mutant(merge_order --mutate "adc #TLM_FIRST_MERGE" "adc #TLM_FIRST_MERGE+1")
+tinylm_transformer_mutant(xorshift --mutate "lda #13\n        jsr xs_shl_a" "lda #12\n        jsr xs_shl_a")  # sampling
+tinylm_transformer_mutant(top_k --mutate "cpy tlm_top_k\n        bcc @toohi" "cpy tlm_top_k\n        bcs @toohi")
 
 # The bundled transformers (rebuilt from their recorded commands by the
 # zoo.reproducible tests of the g++ build): every held-out chat prompt; the

@@ -12,7 +12,8 @@
 //   * raw forward passes ($02 requests): every token id at position 0, and
 //     random token sequences of every length 1 .. T; the logits after the
 //     last token must equal step_validated's;
-//   * replies ($01 requests, greedy): every byte value 0-255 alone as the
+//   * replies ($01 requests; a third greedy, the others sampled with
+//     sample_top_k at several seeds, temperatures and k): every byte value 0-255 alone as the
 //     prompt, all 256 ascending and descending, the empty prompt, prompts of
 //     254, 255, 256, 1,000 and 5,000 bytes, and the prompt part of every line
 //     of the --prompts files (`prompt | REPLY` or plain lines), up to
@@ -123,14 +124,24 @@ request steps_request(const tf::model_view& m, const tf::buffers& b, const std::
 
 // The oracle of a $01 request: generate's loop, written out to know every
 // choice's logits and token; checked against generate itself.
+struct sampling {
+  std::uint32_t seed = 1;
+  std::uint16_t inv_temp = 0;  // 0: argmax
+  std::uint8_t top_k = 0;
+};
+
 request reply_request(const tf::model_view& m, const tf::buffers& b, const std::string& prompt,
-                      std::uint16_t max_length, bool logits, std::string label) {
+                      std::uint16_t max_length, bool logits, const sampling& how, std::string label) {
   request r{std::move(label), "\x01", ""};
   r.input.push_back(static_cast<char>(logits ? 1 : 0));
   r.input.push_back(static_cast<char>(max_length & 0xFF));
   r.input.push_back(static_cast<char>(max_length >> 8));
   r.input.push_back(static_cast<char>(prompt.size() & 0xFF));
   r.input.push_back(static_cast<char>(prompt.size() >> 8));
+  for (int i = 0; i < 4; ++i) r.input.push_back(static_cast<char>((how.seed >> (8 * i)) & 0xFF));
+  r.input.push_back(static_cast<char>(how.inv_temp & 0xFF));
+  r.input.push_back(static_cast<char>(how.inv_temp >> 8));
+  r.input.push_back(static_cast<char>(how.top_k));
   r.input += prompt;
 
   std::uint8_t start[tf::max_context] = {};
@@ -138,9 +149,11 @@ request reply_request(const tf::model_view& m, const tf::buffers& b, const std::
   for (std::size_t p = 0; p < n; ++p) tf::step_validated(m, b, start[p], p);
   r.steps = n;
   std::string reply;
+  tinylm::xorshift32 rng(tinylm::mix_seed(how.seed));
   for (std::size_t p = n; reply.size() < max_length;) {
     if (logits) r.expected += logits_record(b, m.vocab);
-    const std::size_t k = tinylm::argmax(b.logits, m.vocab);
+    const std::size_t k = how.inv_temp == 0 ? tinylm::argmax(b.logits, m.vocab)
+                                            : tinylm::sample_top_k(b.logits, m.vocab, how.inv_temp, how.top_k, rng);
     r.expected.push_back('T');
     r.expected.push_back(static_cast<char>(k));
     if (k == tinylm::bpe::end_token || k == tinylm::bpe::sep_token) break;
@@ -157,7 +170,7 @@ request reply_request(const tf::model_view& m, const tf::buffers& b, const std::
     ++r.steps;
   }
   r.expected.push_back('E');
-  const auto lib = tf::generate<4096>(m, b, prompt, 1, max_length);
+  const auto lib = tf::generate<4096>(m, b, prompt, how.seed, max_length, how.inv_temp, how.top_k);
   if (lib.view() != reply) throw failure("internal error: the oracle's loop differs from generate()");
   return r;
 }
@@ -299,7 +312,15 @@ int run_checks(const options& o) {
   std::size_t i = 0;
   for (const auto& [label, prompt] : prompts) {
     const std::uint16_t max_length = i % 17 == 5 ? 0 : i % 17 == 9 ? 1 : i % 17 == 13 ? 3 : o.max_length;
-    requests.push_back(reply_request(m, b, prompt, max_length, i % 4 == 0, label));
+    // Every third reply greedy; the others sampled at temperature 1 (all
+    // candidates) or 1.28 among the 5 best, with seeds 0, 2^32 - 1 and others.
+    sampling how;
+    if (i % 3 != 0) {
+      how.seed = i % 7 == 1 ? 0u : i % 7 == 2 ? 0xFFFFFFFFu : static_cast<std::uint32_t>(i * 2654435761u + 7u);
+      how.inv_temp = i % 3 == 1 ? 256 : 200;
+      how.top_k = i % 3 == 1 ? 0 : 5;
+    }
+    requests.push_back(reply_request(m, b, prompt, max_length, i % 4 == 0, how, label));
     ++i;
   }
 

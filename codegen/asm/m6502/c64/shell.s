@@ -34,7 +34,8 @@
 
 .setcpu "6502"
 
-.import tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes
+.import tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes, tlm_seed, tlm_sample
+.import tlm_rng, tlm_inv_temp, tlm_top_k
 .import tlm_pos, __ZEROPAGE_SIZE__
 .importzp tlm_ptr
 .importzp TLM_T
@@ -44,6 +45,9 @@ CHROUT = $FFD2
 GETIN  = $FFE4
 STOP   = $FFE1
 TLM_C64_LINE = @LINE@
+TLM_C64_SEED = @SEED@           ; sampling (emit --seed, --inv-temp, --top-k):
+TLM_C64_INV_TEMP = @INV_TEMP@   ; 0 is argmax; the generator restarts from
+TLM_C64_TOP_K = @TOP_K@         ; the seed at every line, as generate() does
 TLM_ZP = @ZERO_PAGE_START@        ; the runtime's zero page (c64.cfg)
 tlm_c64_state = $02A7
 
@@ -129,8 +133,9 @@ quit:   lda #<bye
 nmi_ignore:
         rti
 
-; reply: encodes the line, steps it and prints the greedy reply token by
-; token (generate of transformer.hpp, as the sim6502 program does).
+; reply: encodes the line, steps it and prints the reply token by token
+; (generate of transformer.hpp, as the sim6502 program does: argmax, or
+; sample_top_k when the program was emitted with --inv-temp).
 reply:  lda #2
         sta tlm_c64_state
         jsr enter
@@ -140,9 +145,28 @@ reply:  lda #2
         sta tlm_ptr+1
         ldy line_len
         jsr tlm_begin
+        lda #<TLM_C64_SEED
+        sta tlm_rng
+        lda #>TLM_C64_SEED
+        sta tlm_rng+1
+        lda #^TLM_C64_SEED
+        sta tlm_rng+2
+        lda #<(TLM_C64_SEED >> 24)
+        sta tlm_rng+3
+        lda #<TLM_C64_INV_TEMP
+        sta tlm_inv_temp
+        lda #>TLM_C64_INV_TEMP
+        sta tlm_inv_temp+1
+        lda #TLM_C64_TOP_K
+        sta tlm_top_k
+        jsr tlm_seed
         jsr leave
 @next:  jsr enter
+.if TLM_C64_INV_TEMP = 0
         jsr tlm_argmax
+.else
+        jsr tlm_sample
+.endif
         sta token
         cmp #2
         bcc @done               ; END or SEP

@@ -6,9 +6,11 @@
 ; tinylm::transformer.
 ;
 ; Input, one request after another:
-;   $01, flags, max length (2 bytes, LE), prompt length (2 bytes, LE), the
-;        prompt's bytes: a greedy reply (generate with inv_temp 0). flags bit
-;        0: write the logits before every choice.
+;   $01, flags, max length (2 bytes, LE), prompt length (2 bytes, LE), seed
+;        (4 bytes, LE), inv_temp (2 bytes, LE), top_k, the prompt's bytes: a
+;        reply (generate: argmax when inv_temp is 0, else sample_top_k with
+;        xorshift32(mix_seed(seed))). flags bit 0: write the logits before
+;        every choice.
 ;   $02, n (1 .. T), n token ids: step them at positions 0 .. n-1 and write
 ;        the logits (no reply): the raw forward pass, and the cycle benchmark.
 ;   $00  end of input: exit status 0
@@ -26,7 +28,8 @@
 .setcpu "6502"
 
 .import _read, _write, _exit, pushax
-.import tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes
+.import tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes, tlm_seed, tlm_sample
+.import tlm_rng, tlm_inv_temp, tlm_top_k
 .import tlm_logits_lo, tlm_logits_hi, tlm_pos, tlm_seq_n
 .importzp tlm_ptr
 .importzp TLM_V, TLM_T
@@ -86,8 +89,19 @@ _main:
         ldx #0
         jmp _exit
 
-@reply: lda #5                  ; flags, max length, prompt length
+@reply: lda #12                 ; flags, max length, prompt length, seed, inv_temp, top_k
         jsr read_in
+        ldx #3
+@seed:  lda in_buf+5,x
+        sta tlm_rng,x
+        dex
+        bpl @seed
+        lda in_buf+9
+        sta tlm_inv_temp
+        lda in_buf+10
+        sta tlm_inv_temp+1
+        lda in_buf+11
+        sta tlm_top_k
         lda in_buf
         sta flags
         lda in_buf+1
@@ -143,16 +157,25 @@ _main:
         sta tlm_ptr+1
         ldy keep
         jsr tlm_begin           ; tlm_pos = the start sequence's length
+        jsr tlm_seed            ; the generator of this reply
 
-@choose:                        ; generate (transformer.hpp), greedy
+@choose:                        ; generate (transformer.hpp)
         lda max_left
         ora max_left+1
-        beq @done
+        bne @more
+        jmp @done
+@more:
         lda flags
         and #1
         beq @pick
         jsr write_logits
-@pick:  jsr tlm_argmax
+@pick:  lda tlm_inv_temp
+        ora tlm_inv_temp+1
+        bne @draw
+        jsr tlm_argmax
+        jmp @chosen
+@draw:  jsr tlm_sample
+@chosen:
         sta token
         lda #'T'
         sta out_buf

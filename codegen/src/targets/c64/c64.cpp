@@ -21,7 +21,8 @@ std::vector<asm_variable> c64_shell_buffers(std::size_t zero_page_bytes) {
           {"zp_save", zero_page_bytes, "the zero page swapped out while computing", ""}};
 }
 
-program_6502 c64_transformer_program(const transformer_tables& model, const std::string& title) {
+program_6502 c64_transformer_program(const transformer_tables& model, const std::string& title,
+                                     const c64_sampling& sampling) {
   namespace plan = c64_plan;
   transformer_6502 code = emit_transformer_6502(model);
   const std::size_t zp = total_bytes(code.zero_page);
@@ -68,6 +69,9 @@ program_6502 c64_transformer_program(const transformer_tables& model, const std:
   p.sources.push_back({"shell.s", fill_template("m6502/c64/shell.s",
                                                 {{"LINE", std::to_string(plan::line_length)},
                                                  {"ZERO_PAGE_START", fmt::format("${:02X}", plan::zero_page_start)},
+                                                 {"SEED", fmt::format("${:08X}", sampling.seed)},
+                                                 {"INV_TEMP", std::to_string(sampling.inv_temp_q8)},
+                                                 {"TOP_K", std::to_string(sampling.top_k > 255 ? 255 : sampling.top_k)},
                                                  {"BANNER", banner},
                                                  {"BUFFERS", reservation_lines(shell_buffers)}})});
   p.sources.push_back(std::move(code.runtime));

@@ -30,8 +30,18 @@ inline constexpr std::size_t line_length = 80;        // characters of a typed l
 // The shell's buffers (shell.s, segment BSS), as the plan lists them.
 std::vector<asm_variable> c64_shell_buffers(std::size_t zero_page_bytes);
 
+// How the program chooses tokens: argmax when inv_temp_q8 is 0, else
+// sample_top_k (sampling.hpp) from xorshift32(mix_seed(seed)), restarted at
+// every line.
+struct c64_sampling {
+  std::uint32_t seed = 1;
+  std::uint16_t inv_temp_q8 = 0;
+  std::size_t top_k = 0;  // 0: all; at most 255
+};
+
 // Throws gen::error if the model does not fit the C64's RAM or the runtime.
 // `title` is shown in the banner (a model's name).
-program_6502 c64_transformer_program(const transformer_tables& model, const std::string& title);
+program_6502 c64_transformer_program(const transformer_tables& model, const std::string& title,
+                                     const c64_sampling& sampling = {});
 
 }  // namespace tinylm::gen
