@@ -58,6 +58,7 @@
 
 #include "targets/m6502/ngram_runtime.hpp"
 #include "common/error.hpp"
+#include "target/driver_util.hpp"
 #include "formats/ngram_file.hpp"
 
 namespace fs = std::filesystem;
@@ -66,45 +67,13 @@ namespace ng = tinylm::ngram;
 
 namespace {
 
-struct failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// ---- processes and files -------------------------------------------------------
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs a shell command; returns its exit status (-1 if killed by a signal).
-int run(const std::string& command) {
-  const int status = std::system(command.c_str());
-  if (status == -1) throw failure(fmt::format("cannot run: {}", command));
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-void run_or_fail(const std::string& command, const std::string& what, const fs::path& log) {
-  const int status = run(command + " > " + quote(log.string()) + " 2>&1");
-  if (status != 0) {
-    std::ifstream f(log);
-    const std::string text{std::istreambuf_iterator<char>(f), {}};
-    throw failure(fmt::format("{} failed (exit status {}):\n  {}\n{}", what, status, command, text));
-  }
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  if (!f) throw failure(fmt::format("cannot read '{}'", p.string()));
-  return {std::istreambuf_iterator<char>(f), {}};
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-  std::ofstream f(p, std::ios::binary);
-  f << bytes;
-  if (!f) throw failure(fmt::format("cannot write '{}'", p.string()));
-}
+using tinylm::test::failure;
+using tinylm::test::quote;
+using tinylm::test::read_file;
+using tinylm::test::run;
+using tinylm::test::run_or_fail;
+using tinylm::test::shown;
+using tinylm::test::write_file;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
@@ -192,18 +161,6 @@ reply oracle(const ng::model_view& m, const request& r) {
   out.state = rng.state;
   if (out.bytes != text->view()) throw failure("internal error: the replayed generation differs from generate()");
   return out;
-}
-
-std::string shown(std::string_view s, std::size_t limit = 60) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size() && i < limit; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') out += fmt::format("\\{}", static_cast<char>(c));
-    else if (c >= 32 && c < 127) out += static_cast<char>(c);
-    else out += fmt::format("\\x{:02x}", c);
-  }
-  if (s.size() > limit) out += fmt::format("...({} bytes)", s.size());
-  return "\"" + out + "\"";
 }
 
 std::string byte_text(unsigned char c) {

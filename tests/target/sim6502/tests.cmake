@@ -33,6 +33,7 @@ endif()
 find_package(fmt REQUIRED)
 add_executable(tinylm_target6502 ${CMAKE_CURRENT_LIST_DIR}/sim6502_agreement.cpp)
 target_link_libraries(tinylm_target6502 PRIVATE tinylm_codegen fmt::fmt tinylm_warnings)
+target_include_directories(tinylm_target6502 PRIVATE ${PROJECT_SOURCE_DIR}/tests)
 add_dependencies(tinylm_target6502 tinylm-gen)
 
 set(tinylm_target6502_corpus "${PROJECT_SOURCE_DIR}/codegen/corpus/sayings.txt")
@@ -125,6 +126,7 @@ tinylm_target6502_test(mutation.search16_hang --order 3 --budget 8K --end-byte 1
 # and bytes, bit for bit.
 add_executable(tinylm_target6502_transformer ${CMAKE_CURRENT_LIST_DIR}/transformer_agreement.cpp)
 target_link_libraries(tinylm_target6502_transformer PRIVATE tinylm_codegen fmt::fmt tinylm_warnings)
+target_include_directories(tinylm_target6502_transformer PRIVATE ${PROJECT_SOURCE_DIR}/tests)
 add_dependencies(tinylm_target6502_transformer tinylm-gen)
 
 # tinylm_target6502_transformer_test(<name> <model> <driver arguments>...)

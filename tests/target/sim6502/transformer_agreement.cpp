@@ -44,6 +44,7 @@
 #include <tinylm/transformer.hpp>
 
 #include "common/error.hpp"
+#include "target/driver_util.hpp"
 #include "formats/transformer_file.hpp"
 
 namespace fs = std::filesystem;
@@ -52,39 +53,13 @@ namespace tf = tinylm::transformer;
 
 namespace {
 
-struct failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-int run(const std::string& command) {
-  const int status = std::system(command.c_str());
-  if (status == -1) throw failure(fmt::format("cannot run: {}", command));
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  if (!f) throw failure(fmt::format("cannot read '{}'", p.string()));
-  return {std::istreambuf_iterator<char>(f), {}};
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-  std::ofstream f(p, std::ios::binary);
-  f << bytes;
-  if (!f) throw failure(fmt::format("cannot write '{}'", p.string()));
-}
-
-void run_or_fail(const std::string& command, const std::string& what, const fs::path& log) {
-  const int status = run(command + " > " + quote(log.string()) + " 2>&1");
-  if (status != 0) throw failure(fmt::format("{} failed (exit status {}):\n  {}\n{}", what, status, command,
-                                             read_file(log)));
-}
+using tinylm::test::failure;
+using tinylm::test::quote;
+using tinylm::test::read_file;
+using tinylm::test::run;
+using tinylm::test::run_or_fail;
+using tinylm::test::shown;
+using tinylm::test::write_file;
 
 struct options {
   std::string gen, cl65 = "cl65", sim65 = "sim65", work, model;
@@ -173,15 +148,6 @@ request reply_request(const tf::model_view& m, const tf::buffers& b, const std::
   const auto lib = tf::generate<4096>(m, b, prompt, how.seed, max_length, how.inv_temp, how.top_k);
   if (lib.view() != reply) throw failure("internal error: the oracle's loop differs from generate()");
   return r;
-}
-
-std::string shown(const std::string& s, std::size_t limit = 48) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size() && i < limit; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    out += c >= 32 && c < 127 ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02X}", c);
-  }
-  return s.size() > limit ? out + "..." : out;
 }
 
 std::vector<std::string> prompts_of(const std::string& path) {
