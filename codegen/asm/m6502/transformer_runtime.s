@@ -72,6 +72,8 @@ TLM_FIRST_MERGE = @FIRST_MERGE@ ; token id of merge 0
 .import tlm_tok, tlm_pos_emb, tlm_token_of, tlm_merge_l, tlm_merge_r
 .import tlm_tb_off_lo, tlm_tb_off_hi, tlm_tb_len, tlm_tb_bytes
 .export tlm_matvec, tlm_norm, tlm_attention
+.export mv_acc0, mv_acc1, mv_acc2
+.exportzp tlm_r
 .export tlm_x_lo, tlm_x_hi, tlm_abuf, tlm_qbuf, tlm_kbuf, tlm_vbuf, tlm_obuf, tlm_ubuf
 .export tlm_kcache, tlm_vcache, tlm_sk_lo, tlm_sk_mid, tlm_sk_hi
 .export tlm_sv2_lo, tlm_sv2_mid, tlm_sv2_hi, tlm_sv1_lo, tlm_sv1_hi
@@ -335,6 +337,9 @@ clamp16:
 ; tlm_matvec: one matmul from a descriptor (X/Y = its address, low/high):
 ;   +0 W  +2 rows  +3 cols  +4 stride  +6 in  +8 sq0  +10 sq1  +12 sq2
 ;   +14 shift  +15 mode  +16 out_lo  +18 out_hi  +20 lo  +21 hi
+;   +22 a generated routine that finishes the rows as mv_finish would (the
+;   generator writes one per matmul with a shift >= 0: straight-line code,
+;   no loops over bits), or 0
 ; mode 0: out_lo[i] = clamp(requantize(dot_i, shift), lo, hi)        (int8)
 ; mode 1: out_lo/out_hi[i] = sat16(requantize(dot_i, shift))          (int16)
 ; mode 2: out_lo/out_hi[i] = sat16(out[i] + requantize(dot_i, shift)) (residual)
@@ -386,8 +391,16 @@ tlm_matvec:
         iny
         lda (tlm_ptr),y
         sta mv_hi
+        iny
+        lda (tlm_ptr),y         ; +22: the generated finish of this matmul
+        sta @fin+1              ; (its shift and output known to the
+        iny                     ; generator), or 0: mv_finish
+        lda (tlm_ptr),y
+        sta @fin+2
         jsr mv_core
-        ; fall through
+        lda @fin+2
+        beq mv_finish
+@fin:   jmp $FFFF
 ; mv_finish: writes the rows of mv_core's result as mv_mode says.
 mv_finish:
         jsr rq_prepare

@@ -78,12 +78,101 @@ std::string shift_byte(int s) { return fmt::format("${:02X}", static_cast<std::u
 // A matvec descriptor (transformer_runtime.s, tlm_matvec).
 std::string matvec_descriptor(const std::string& label, const std::string& w, std::size_t rows, std::size_t cols,
                               std::size_t stride, const std::string& in, const std::string& sq, int shift, int mode,
-                              const std::string& out_lo, const std::string& out_hi, int lo, int hi) {
+                              const std::string& out_lo, const std::string& out_hi, int lo, int hi,
+                              const std::string& finish) {
   return fmt::format(
       "{}:\n        .word {}\n        .byte {}, {}\n        .word {}, {}, {}_sq0, {}_sq1, {}_sq2\n"
-      "        .byte {}, {}\n        .word {}, {}\n        .byte ${:02X}, ${:02X}\n",
+      "        .byte {}, {}\n        .word {}, {}\n        .byte ${:02X}, ${:02X}\n        .word {}\n",
       label, w, rows, cols & 0xFF, stride, in, sq, sq, sq, shift_byte(shift), mode, out_lo, out_hi,
-      static_cast<std::uint8_t>(lo), static_cast<std::uint8_t>(hi));
+      static_cast<std::uint8_t>(lo), static_cast<std::uint8_t>(hi), finish.empty() ? "0" : finish);
+}
+
+// The finish of a matmul's rows as straight-line 6502 code (mv_finish of
+// transformer_runtime.s, specialised): for row i, A = acc[i] = 2 dot (24
+// bits), W = A + 2^s (4 bytes, tlm_r), V = W >> (s + 1) (arithmetic: B whole
+// bytes and b bits, done as 8 - b bits left and one byte more when b >= 5),
+// then mode 0: out_lo[i] = clamp(V, lo, 127); 1: out_lo/hi[i] = sat16(V);
+// 2: out_lo/hi[i] = sat16(out[i] + V). Empty for a shift < 0 (mv_finish's
+// saturating left shift).
+std::string finish_routine(const std::string& label, std::size_t rows, int shift, int mode,
+                           const std::string& out_lo, const std::string& out_hi, int lo) {
+  if (shift < 0) return {};
+  const int s = shift > 24 ? 24 : shift;
+  const int n = s + 1, B = n / 8, b = n % 8, j0 = s / 8;
+  const std::uint32_t k = std::uint32_t{1} << s;
+  std::string c = fmt::format("; {}: rows {}, shift {}, mode {}\n{}:\n        ldx #{}\n@row:\n", label, rows, s, mode,
+                              label, rows - 1);
+  const auto r = [](int j) { return fmt::format("tlm_r+{}", j); };
+  // r3 = the sign byte of acc2, then W = A + 2^s from byte j0 up
+  c += "        lda mv_acc2,x\n        cmp #$80\n        lda #0\n        sbc #0\n        eor #$FF\n";
+  c += "        sta " + r(3) + "\n        clc\n";
+  for (int j = j0; j < 3; ++j)
+    c += fmt::format("        lda mv_acc{},x\n        adc #${:02X}\n        sta {}\n", j, (k >> (8 * j)) & 0xFF, r(j));
+  c += fmt::format("        lda {0}\n        adc #${1:02X}\n        sta {0}\n", r(3), (k >> 24) & 0xFF);
+  // V = W >> n: value bytes first .. 3 of tlm_r, the sign above
+  int first = B;
+  if (b != 0 && b <= 4) {
+    for (int i = 0; i < b; ++i) {
+      c += fmt::format("        lda {}\n        cmp #$80\n", r(3));
+      for (int j = 3; j >= B; --j) c += "        ror " + r(j) + "\n";
+    }
+  } else if (b >= 5) {
+    for (int i = 0; i < 8 - b; ++i) {
+      c += "        asl " + r(B) + "\n";
+      for (int j = B + 1; j <= 3; ++j) c += "        rol " + r(j) + "\n";
+    }
+    first = B + 1;
+  }
+  // the value's bytes v(0), v(1), ... (the sign byte r3 beyond 3)
+  const auto v = [&](int i) { return r(first + i > 3 ? 3 : first + i); };
+  const int count = 4 - first;  // bytes of the value held in tlm_r (the top one carries the sign)
+  if (mode == 0) {
+    // in range: every byte above v(0) is v(0)'s sign; else lo or 127
+    c += fmt::format("        lda {}\n        bmi @neg\n", r(3));
+    if (count > 1) {
+      c += fmt::format("        lda {}\n", v(1));
+      for (int i = 2; i < count; ++i) c += fmt::format("        ora {}\n", v(i));
+      c += "        bne @hi\n";
+    }
+    c += fmt::format("        lda {}\n        bpl @st\n@hi:    lda #$7F\n        bne @st\n", v(0));
+    if (lo == 0) {
+      c += "@neg:   lda #0\n        beq @st\n";
+    } else {
+      c += "@neg:";
+      if (count > 1) {
+        c += fmt::format("   lda {}\n", v(1));
+        for (int i = 2; i < count; ++i) c += fmt::format("        and {}\n", v(i));
+        c += "        cmp #$FF\n        bne @lo\n        lda " + v(0) + "\n";
+      } else {
+        c += "   lda " + v(0) + "\n";
+      }
+      c += "        bmi @st\n@lo:    lda #$80\n";
+    }
+    c += fmt::format("@st:    sta {},x\n", out_lo);
+  } else {
+    // the value as 4 bytes in tlm_r+4 .. +7, the sign above its bytes
+    const std::string sign = "        cmp #$80\n        lda #0\n        sbc #0\n        eor #$FF\n";
+    if (count < 4) c += fmt::format("        lda {}\n", r(3)) + sign + "        tay\n";
+    for (int i = 0; i < 4; ++i)
+      c += i < count ? fmt::format("        lda {}\n        sta tlm_r+{}\n", v(i), 4 + i)
+                     : fmt::format("        sty tlm_r+{}\n", 4 + i);
+    if (mode == 2) {  // + out[i], sign-extended
+      c += fmt::format("        lda {},x\n", out_hi) + sign + "        tay\n";
+      c += fmt::format(
+          "        clc\n        lda {0},x\n        adc tlm_r+4\n        sta tlm_r+4\n        lda {1},x\n"
+          "        adc tlm_r+5\n        sta tlm_r+5\n        tya\n        adc tlm_r+6\n        sta tlm_r+6\n"
+          "        tya\n        adc tlm_r+7\n        sta tlm_r+7\n",
+          out_lo, out_hi);
+    }
+    c += fmt::format("        lda tlm_r+7\n        bmi @neg\n        ora tlm_r+6\n        bne @hi\n        lda tlm_r+5\n"
+                     "        bpl @st\n@hi:    lda #$FF\n        sta tlm_r+4\n        lda #$7F\n        bne @st2\n"
+                     "@neg:   and tlm_r+6\n        cmp #$FF\n        bne @lo\n        lda tlm_r+5\n        bmi @st\n"
+                     "@lo:    lda #0\n        sta tlm_r+4\n        lda #$80\n        bne @st2\n@st:    lda tlm_r+5\n"
+                     "@st2:   sta {1},x\n        lda tlm_r+4\n        sta {0},x\n",
+                     out_lo, out_hi);
+  }
+  c += "        dex\n        bmi @end\n        jmp @row\n@end:   rts\n\n";
+  return c;
 }
 
 std::string call(const std::string& routine, const std::string& descriptor) {
@@ -212,7 +301,8 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
       ".import tlm_matvec, tlm_norm, tlm_attention\n"
       ".import tlm_x_lo, tlm_x_hi, tlm_abuf, tlm_qbuf, tlm_kbuf, tlm_vbuf, tlm_obuf, tlm_ubuf\n"
       ".import tlm_logits_lo, tlm_logits_hi, tlm_kcache, tlm_vcache\n"
-      ".import tlm_sk_lo, tlm_sk_mid, tlm_sk_hi, tlm_sv2_lo, tlm_sv2_mid, tlm_sv2_hi, tlm_sv1_lo, tlm_sv1_hi\n\n";
+      ".import tlm_sk_lo, tlm_sk_mid, tlm_sk_hi, tlm_sv2_lo, tlm_sv2_mid, tlm_sv2_hi, tlm_sv1_lo, tlm_sv1_hi\n"
+      ".import mv_acc0, mv_acc1, mv_acc2\n.importzp tlm_r\n\n";
   data_writer data(text);
   std::size_t fixed_tables = 0;
 
@@ -340,10 +430,14 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
                         label, n, n, shift_byte(8 - frac));
     code += call("tlm_norm", label);
   };
+  std::string finishes;
   const auto matvec = [&](const std::string& label, const std::string& w, std::size_t rows, std::size_t cols,
                           const std::string& in, int shift, int mode, const std::string& out_lo,
                           const std::string& out_hi, int lo, int hi) {
-    desc += matvec_descriptor(label, w, rows, cols, rows, in, w, shift, mode, out_lo, out_hi, lo, hi);
+    const std::string fin = finish_routine(label + "_fin", rows, shift, mode, out_lo, out_hi, lo);
+    finishes += fin;
+    desc += matvec_descriptor(label, w, rows, cols, rows, in, w, shift, mode, out_lo, out_hi, lo, hi,
+                              fin.empty() ? "" : label + "_fin");
     code += call("tlm_matvec", label);
   };
   code += "\n.segment \"CODE\"\n\n; tlm_layers: every layer of a token (transformer.hpp, step_validated)\ntlm_layers:\n";
@@ -380,6 +474,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
   code += "        rts\n";
   text += "\n; descriptors (transformer_runtime.s: tlm_matvec, tlm_norm, tlm_attention)\n" + desc;
   text += code;
+  text += "\n; the matmuls' finishes (transformer_runtime.s, tlm_matvec +22)\n" + finishes;
 
   out.table_bytes = data.count();
   out.weight_bytes = out.table_bytes - fixed_tables;
