@@ -72,7 +72,7 @@ TLM_FIRST_MERGE = @FIRST_MERGE@ ; token id of merge 0
 .import tlm_tok, tlm_pos_emb, tlm_token_of, tlm_merge_l, tlm_merge_r
 .import tlm_tb_off_lo, tlm_tb_off_hi, tlm_tb_len, tlm_tb_bytes
 .export tlm_matvec, tlm_norm, tlm_attention
-.export mv_acc0, mv_acc1, mv_acc2
+.export mv_acc0, mv_acc1, mv_acc2, mv_rows, at_sc_lo, at_sc_hi
 .exportzp tlm_r
 .export tlm_x_lo, tlm_x_hi, tlm_abuf, tlm_qbuf, tlm_kbuf, tlm_vbuf, tlm_obuf, tlm_ubuf
 .export tlm_kcache, tlm_vcache, tlm_sk_lo, tlm_sk_mid, tlm_sk_hi
@@ -736,7 +736,8 @@ round_p32:
 ; ============================================================================
 ; tlm_norm: rmsnorm (rmsnorm.hpp, d a power of two) of x, then
 ; a = sat8(requantize(y, shift)). Descriptor (X/Y): +0 gain_lo +2 gain_hi
-; +4 shift (8 - frac) +5 out (a buffer of d bytes).
+; +4 shift (8 - frac) +5 out (a buffer of d bytes) +7 the generated finish
+; of the output (as a matmul's, from acc = 2y), or 0.
 ; ============================================================================
 tlm_norm:
         stx tlm_ptr
@@ -755,6 +756,12 @@ tlm_norm:
         iny
         lda (tlm_ptr),y
         sta tlm_olo+1
+        iny
+        lda (tlm_ptr),y         ; +7: the generated finish of the output, or 0
+        sta @fin+1
+        iny
+        lda (tlm_ptr),y
+        sta @fin+2
         ; sumsq (6 bytes) = sum x_i^2
         lda #0
         ldx #5
@@ -1065,7 +1072,10 @@ tlm_norm:
         sta mv_hi
         lda #<TLM_D
         sta mv_rows
+        lda @fin+2
+        bne @fin
         jmp mv_finish
+@fin:   jmp $FFFF
 
 ; isqrt64: sq_root = floor(sqrt(sq_v)) (isqrt.hpp), two bits per step.
 isqrt64:
@@ -1170,6 +1180,7 @@ isqrt64:
 ;   +4 SK lo +6 SK mid +8 SK hi (sum of a head's k^2 at (h, j): + h*T + j)
 ;   +10 SV2 lo +12 mid +14 hi (sum over positions of v_c^2, per c)
 ;   +16 SV1 lo +18 hi (sum over positions of v_c)  +20 the score shift
+;   +21 the generated finish of the scores (rows: mv_rows), or 0
 ; ============================================================================
 tlm_attention:
         stx tlm_ptr
@@ -1178,7 +1189,7 @@ tlm_attention:
 @d:     lda (tlm_ptr),y
         sta at_desc,y
         iny
-        cpy #21
+        cpy #23
         bne @d
         ; K: K[c*T + p] = k_c ^ $7F
         clc
@@ -1373,7 +1384,14 @@ tlm_attention:
         cpx #6
         bne @sqp
         jsr mv_core
-        lda at_shift
+        lda at_fin+1
+        beq @gen
+        lda #>(@scored-1)       ; the generated finish of the scores returns
+        pha                     ; to @scored
+        lda #<(@scored-1)
+        pha
+        jmp (at_fin)
+@gen:   lda at_shift
         sta mv_shift
         lda #<at_sc_lo
         sta tlm_olo
@@ -1386,6 +1404,7 @@ tlm_attention:
         lda #1
         sta mv_mode
         jsr mv_finish
+@scored:
         ; the maximum score
         ldx #0
         lda at_sc_lo

@@ -87,7 +87,7 @@ std::string matvec_descriptor(const std::string& label, const std::string& w, st
       static_cast<std::uint8_t>(lo), static_cast<std::uint8_t>(hi), finish.empty() ? "0" : finish);
 }
 
-// The finish of a matmul's rows as straight-line 6502 code (mv_finish of
+// The finish of a matmul's rows (rows == 0: mv_rows of them) as straight-line 6502 code (mv_finish of
 // transformer_runtime.s, specialised): for row i, A = acc[i] = 2 dot (24
 // bits), W = A + 2^s (4 bytes, tlm_r), V = W >> (s + 1) (arithmetic: B whole
 // bytes and b bits, done as 8 - b bits left and one byte more when b >= 5),
@@ -100,8 +100,9 @@ std::string finish_routine(const std::string& label, std::size_t rows, int shift
   const int s = shift > 24 ? 24 : shift;
   const int n = s + 1, B = n / 8, b = n % 8, j0 = s / 8;
   const std::uint32_t k = std::uint32_t{1} << s;
-  std::string c = fmt::format("; {}: rows {}, shift {}, mode {}\n{}:\n        ldx #{}\n@row:\n", label, rows, s, mode,
-                              label, rows - 1);
+  std::string c = fmt::format("; {}: rows {}, shift {}, mode {}\n{}:\n", label, rows == 0 ? std::string("mv_rows") : std::to_string(rows), s, mode, label);
+  c += rows == 0 ? std::string("        ldx mv_rows\n        dex\n") : fmt::format("        ldx #{}\n", rows - 1);
+  c += "@row:\n";
   const auto r = [](int j) { return fmt::format("tlm_r+{}", j); };
   // r3 = the sign byte of acc2, then W = A + 2^s from byte j0 up
   c += "        lda mv_acc2,x\n        cmp #$80\n        lda #0\n        sbc #0\n        eor #$FF\n";
@@ -237,7 +238,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
       {"rq_rb", 1, "rq_row: the byte of 2^s", ""}, {"rq_rv", 1, "its bit", ""}, {"rq_B", 1, "bytes to shift", ""},
       {"rq_b", 1, "bits to shift (bit 7: left)", ""}, {"nm_h", 1, "", ""},
       {"nm_ml", 1, "the multiplier's bytes", ""}, {"nm_mh", 1, "", ""}, {"nm_t4", 4, "|t|", ""}, {"nm_m", 3, "", ""}, {"nm_t", 2, "", ""},
-      {"at_desc", 21, "attention: the layer's descriptor", ""}, {"at_h", 1, "", ""}, {"at_i", 1, "", ""},
+      {"at_desc", 23, "attention: the layer's descriptor", ""}, {"at_h", 1, "", ""}, {"at_i", 1, "", ""},
       {"at_x", 1, "", ""}, {"at_c0", 1, "", ""}, {"at_s", 3, "sum of the exp weights", ""}, {"at_m", 2, "", ""},
       {"at_t", 4, "", ""}, {"at_u", 1, "", ""}, {"at_r", 3, "2^32 / S", ""},
       {"at_sc_lo", T, "scores", Ts}, {"at_sc_hi", T, "", Ts}, {"at_w_lo", T, "exp weights", Ts},
@@ -269,7 +270,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
   buffers +=
       "at_k = at_desc\nat_v = at_desc+2\nat_sklo = at_desc+4\nat_skmid = at_desc+6\nat_skhi = at_desc+8\n"
       "at_sv2lo = at_desc+10\nat_sv2mid = at_desc+12\nat_sv2hi = at_desc+14\nat_sv1lo = at_desc+16\n"
-      "at_sv1hi = at_desc+18\nat_shift = at_desc+20\n";
+      "at_sv1hi = at_desc+18\nat_shift = at_desc+20\nat_fin = at_desc+21\n";
 
   const tinylm::bpe::tokenizer_view& tok = m.tokenizer;
   out.runtime = {"transformer_runtime.s",
@@ -302,7 +303,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
       ".import tlm_x_lo, tlm_x_hi, tlm_abuf, tlm_qbuf, tlm_kbuf, tlm_vbuf, tlm_obuf, tlm_ubuf\n"
       ".import tlm_logits_lo, tlm_logits_hi, tlm_kcache, tlm_vcache\n"
       ".import tlm_sk_lo, tlm_sk_mid, tlm_sk_hi, tlm_sv2_lo, tlm_sv2_mid, tlm_sv2_hi, tlm_sv1_lo, tlm_sv1_hi\n"
-      ".import mv_acc0, mv_acc1, mv_acc2\n.importzp tlm_r\n\n";
+      ".import mv_acc0, mv_acc1, mv_acc2, mv_rows, at_sc_lo, at_sc_hi\n.importzp tlm_r\n\n";
   data_writer data(text);
   std::size_t fixed_tables = 0;
 
@@ -425,12 +426,14 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
   // ---- the stages of a token: descriptors and calls ----
   std::string desc, code;
   const auto f = [&](std::size_t l, tf::layer_frac x) { return m.layer(l, x); };
+  std::string finishes;
   const auto norm = [&](const std::string& label, std::size_t n, int frac) {
-    desc += fmt::format("{}:\n        .word tlm_g{}_lo, tlm_g{}_hi\n        .byte {}\n        .word tlm_abuf\n",
-                        label, n, n, shift_byte(8 - frac));
+    const std::string fin = finish_routine(label + "_fin", d, 8 - frac, 0, "tlm_abuf", "tlm_abuf", -128);
+    finishes += fin;
+    desc += fmt::format("{}:\n        .word tlm_g{}_lo, tlm_g{}_hi\n        .byte {}\n        .word tlm_abuf, {}\n",
+                        label, n, n, shift_byte(8 - frac), fin.empty() ? "0" : label + "_fin");
     code += call("tlm_norm", label);
   };
-  std::string finishes;
   const auto matvec = [&](const std::string& label, const std::string& w, std::size_t rows, std::size_t cols,
                           const std::string& in, int shift, int mode, const std::string& out_lo,
                           const std::string& out_hi, int lo, int hi) {
@@ -451,12 +454,17 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
     matvec(fmt::format("tlm_d_v{}", l), fmt::format("tlm_m_v{}", l), d, d, "tlm_abuf",
            f(l, tf::frac_wv) + f(l, tf::frac_a1) - f(l, tf::frac_v), 0, "tlm_vbuf", "tlm_vbuf", -128, 127);
     const std::string att = fmt::format("tlm_att{}", l);
+    const std::string score_fin =
+        finish_routine(att + "_fin", 0, f(l, tf::frac_q) + f(l, tf::frac_k) + tf::attention_shift(hd) - 8, 1,
+                       "at_sc_lo", "at_sc_hi", 0);
+    finishes += score_fin;
     desc += fmt::format(
         "{0}:\n        .word tlm_kcache+{1}, tlm_vcache+{2}\n        .word tlm_sk_lo+{3}, tlm_sk_mid+{3}, tlm_sk_hi+{3}\n"
         "        .word tlm_sv2_lo+{4}, tlm_sv2_mid+{4}, tlm_sv2_hi+{4}, tlm_sv1_lo+{4}, tlm_sv1_hi+{4}\n"
-        "        .byte {5}\n",
+        "        .byte {5}\n        .word {6}\n",
         att, l * d * T, l * T * d, l * H * T, l * d,
-        shift_byte(f(l, tf::frac_q) + f(l, tf::frac_k) + tf::attention_shift(hd) - 8));
+        shift_byte(f(l, tf::frac_q) + f(l, tf::frac_k) + tf::attention_shift(hd) - 8),
+        score_fin.empty() ? "0" : att + "_fin");
     code += call("tlm_attention", att);
     matvec(fmt::format("tlm_d_o{}", l), fmt::format("tlm_m_o{}", l), d, d, "tlm_obuf",
            f(l, tf::frac_wo) + f(l, tf::frac_v) - 8, 2, "tlm_x_lo", "tlm_x_hi", 0, 0);
