@@ -659,6 +659,20 @@ udiv:
 :
 .endmacro
 
+; CLEARP: nm_p = 0 (8 bytes; A = 0 after it). The pages of tlm_q1..q4 are
+; set once per token (tlm_step) or by clear_p.
+.macro CLEARP
+        lda #0
+        sta nm_p
+        sta nm_p+1
+        sta nm_p+2
+        sta nm_p+3
+        sta nm_p+4
+        sta nm_p+5
+        sta nm_p+6
+        sta nm_p+7
+.endmacro
+
 ; clear_p: nm_p = 0 (8 bytes), the quarter-square pages into tlm_q1..q4.
 clear_p:
         lda #0
@@ -963,7 +977,7 @@ tlm_norm:
         pla
 @xp:    sta nm_ml
         sty nm_mh
-        jsr clear_p
+        CLEARP
         lda nm_ml
         bne :+
         jmp @xh
@@ -1009,7 +1023,7 @@ tlm_norm:
         adc #0
 @gp:    sta nm_mh
         stx nm_ml
-        jsr clear_p
+        CLEARP
         lda nm_ml
         bne :+
         jmp @gh
@@ -1663,7 +1677,7 @@ tlm_attention:
         txa
         eor #4
         bne @an
-@accp:  jsr clear_p             ; nm_p = |acc| R (R < 2^18: three bytes)
+@accp:  CLEARP                  ; nm_p = |acc| R (R < 2^18: three bytes)
         lda at_r
         bne :+
         jmp @r1
@@ -1794,6 +1808,7 @@ mul8_16:
 ; ============================================================================
 tlm_step:
         sta tlm_token
+        jsr clear_p             ; the quarter-square pages for the norms and attention
         ; x_i = sat16(requantize(tok[t][i], TOK) + requantize(pos[p][i], POS))
         ; tok is column-major (V rows), 127 - w; pos row-major, plain
         lda #<tlm_tok
