@@ -124,6 +124,17 @@ def main():
             fail("two emits of the same model differ in " + f)
     build = out["a"].split("Build with:\n")[1].split("\n")[0]
     run(build, shell=True)
+    # The printed plan is an upper bound of what ld65 placed: code, tables and
+    # buffers end at or before $0801 + their planned sizes.
+    import re
+    plan = re.search(r"code \(at most (\d+) bytes[^)]*\), the model \((\d+) bytes of tables\) and the buffers \((\d+) bytes", out["a"])
+    if not plan:
+        fail("emit printed no program line in its memory map:\n" + out["a"])
+    planned_end = 0x0801 + sum(int(x) for x in plan.groups())
+    segments = dict(re.findall(r"^(\w+)\s+[0-9A-F]{6}\s+([0-9A-F]{6})\s+[0-9A-F]{6}", open(os.path.join(work, "a", "tinylm.map")).read(), re.M))
+    used_end = int(segments["BSS"], 16) + 1
+    if used_end > planned_end or used_end > 0xD000:
+        fail("ld65 placed the program up to $%04X, beyond the plan's $%04X (or $D000)" % (used_end, planned_end))
     prg = open(os.path.join(work, "a", "TINYLM.PRG"), "rb").read()
     from_disk = prg_from_d64(open(os.path.join(work, "a", "tinylm.d64"), "rb").read(), "TINYLM")
     if from_disk != prg:

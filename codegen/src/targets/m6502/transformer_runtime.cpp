@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 
@@ -186,9 +187,59 @@ int log2_exact(std::size_t n) {
   return (std::size_t{1} << k) == n ? k : -1;
 }
 
+// Each source line without its label and comment, trimmed.
+std::vector<std::string> statements(const std::string& source) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < source.size()) {
+    std::size_t end = source.find('\n', at);
+    if (end == std::string::npos) end = source.size();
+    std::string line = source.substr(at, end - at);
+    at = end + 1;
+    if (const auto semi = line.find(';'); semi != std::string::npos) line.resize(semi);
+    if (!line.empty() && line[0] != ' ') {  // a label
+      const auto colon = line.find(':');
+      line = colon == std::string::npos ? std::string() : line.substr(colon + 1);
+    }
+    const auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos) continue;
+    line = line.substr(first, line.find_last_not_of(' ') - first + 1);
+    out.push_back(line);
+  }
+  return out;
+}
+
 }  // namespace
 
-transformer_6502 emit_transformer_6502(const transformer_tables& model) {
+std::size_t instruction_bytes(const std::string& source) {
+  std::size_t bytes = 0;
+  for (const std::string& st : statements(source)) {
+    if (st[0] == '.') continue;
+    const std::string op = st.substr(0, 3);
+    const auto space = st.find(' ');
+    const std::string operand = space == std::string::npos ? std::string() : st.substr(space + 1);
+    if (operand.empty()) bytes += 1;                          // implied
+    else if (operand[0] == '#') bytes += 2;                   // immediate
+    else if (op[0] == 'b' && op != "bit") bytes += 2;         // a branch
+    else if (operand.rfind("tlm_r", 0) == 0 && (operand.size() == 5 || operand[5] == '+' || operand[5] == ','))
+      bytes += 2;                                             // the zero page
+    else bytes += 3;                                          // absolute
+  }
+  return bytes;
+}
+
+std::size_t data_bytes(const std::string& source) {
+  std::size_t bytes = 0;
+  for (const std::string& st : statements(source)) {
+    const bool word = st.rfind(".word", 0) == 0, byte = st.rfind(".byte", 0) == 0;
+    if (!word && !byte) continue;
+    const std::size_t items = static_cast<std::size_t>(std::count(st.begin(), st.end(), ',')) + 1;
+    bytes += items * (word ? 2 : 1);
+  }
+  return bytes;
+}
+
+transformer_6502 emit_transformer_6502(const transformer_tables& model, bool generated_finishes) {
   const tf::model_view m = model.view();
   if (const char* e = tf::validate_shape(m)) throw error(fmt::format("the model is invalid: {}", e));
   const std::size_t d = m.d_model, H = m.heads, hd = m.head_size(), L = m.layers, F = m.ffn, T = m.context,
@@ -428,7 +479,8 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
   const auto f = [&](std::size_t l, tf::layer_frac x) { return m.layer(l, x); };
   std::string finishes;
   const auto norm = [&](const std::string& label, std::size_t n, int frac) {
-    const std::string fin = finish_routine(label + "_fin", d, 8 - frac, 0, "tlm_abuf", "tlm_abuf", -128);
+    const std::string fin =
+        generated_finishes ? finish_routine(label + "_fin", d, 8 - frac, 0, "tlm_abuf", "tlm_abuf", -128) : "";
     finishes += fin;
     desc += fmt::format("{}:\n        .word tlm_g{}_lo, tlm_g{}_hi\n        .byte {}\n        .word tlm_abuf, {}\n",
                         label, n, n, shift_byte(8 - frac), fin.empty() ? "0" : label + "_fin");
@@ -437,7 +489,8 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
   const auto matvec = [&](const std::string& label, const std::string& w, std::size_t rows, std::size_t cols,
                           const std::string& in, int shift, int mode, const std::string& out_lo,
                           const std::string& out_hi, int lo, int hi) {
-    const std::string fin = finish_routine(label + "_fin", rows, shift, mode, out_lo, out_hi, lo);
+    const std::string fin =
+        generated_finishes ? finish_routine(label + "_fin", rows, shift, mode, out_lo, out_hi, lo) : "";
     finishes += fin;
     desc += matvec_descriptor(label, w, rows, cols, rows, in, w, shift, mode, out_lo, out_hi, lo, hi,
                               fin.empty() ? "" : label + "_fin");
@@ -455,8 +508,10 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
            f(l, tf::frac_wv) + f(l, tf::frac_a1) - f(l, tf::frac_v), 0, "tlm_vbuf", "tlm_vbuf", -128, 127);
     const std::string att = fmt::format("tlm_att{}", l);
     const std::string score_fin =
-        finish_routine(att + "_fin", 0, f(l, tf::frac_q) + f(l, tf::frac_k) + tf::attention_shift(hd) - 8, 1,
-                       "at_sc_lo", "at_sc_hi", 0);
+        generated_finishes ? finish_routine(att + "_fin", 0,
+                                            f(l, tf::frac_q) + f(l, tf::frac_k) + tf::attention_shift(hd) - 8, 1,
+                                            "at_sc_lo", "at_sc_hi", 0)
+                           : "";
     finishes += score_fin;
     desc += fmt::format(
         "{0}:\n        .word tlm_kcache+{1}, tlm_vcache+{2}\n        .word tlm_sk_lo+{3}, tlm_sk_mid+{3}, tlm_sk_hi+{3}\n"
@@ -480,11 +535,12 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model) {
   matvec("tlm_d_head", head_name, V, d, "tlm_abuf", m.global(tf::frac_head) + m.global(tf::frac_af) - 8, 1,
          "tlm_logits_lo", "tlm_logits_hi", 0, 0);
   code += "        rts\n";
+  out.code_bytes = instruction_bytes(code) + instruction_bytes(finishes);
   text += "\n; descriptors (transformer_runtime.s: tlm_matvec, tlm_norm, tlm_attention)\n" + desc;
   text += code;
   text += "\n; the matmuls' finishes (transformer_runtime.s, tlm_matvec +22)\n" + finishes;
 
-  out.table_bytes = data.count();
+  out.table_bytes = data.count() + data_bytes(desc);
   out.weight_bytes = out.table_bytes - fixed_tables;
   out.tables = {"transformer_tables.s", std::move(text)};
   return out;

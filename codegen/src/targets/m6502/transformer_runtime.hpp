@@ -34,10 +34,24 @@ struct transformer_6502 {
   asm_file runtime;                      // transformer_runtime.s
   asm_file tables;                       // transformer_tables.s
   std::size_t weight_bytes = 0;          // the model's data (matrices, sums of squares, gains, tokenizer)
-  std::size_t table_bytes = 0;           // everything in transformer_tables.s (with the squares and exp tables)
+  std::size_t table_bytes = 0;           // the data of transformer_tables.s (with the squares and exp tables, descriptors)
+  std::size_t code_bytes = 0;            // its code: the list of a token's stages and the generated finishes
   std::vector<asm_variable> zero_page;   // the runtime's zero page, in order
   std::vector<asm_variable> buffers;     // its RAM (BSS): activations, the KV cache, work areas
 };
+
+// The bytes of the runtime's own code (transformer_runtime.s assembled; the
+// model's generated code is code_bytes), measured with ld65's map, with room
+// to spare; a target's plan adds it to the model's.
+inline constexpr std::size_t transformer_runtime_code_bytes = 7936;
+
+// Bytes of 6502 machine code in ca65 source lines (one instruction a line;
+// labels, comments and directives take none): the generator's measure of its
+// own generated code.
+std::size_t instruction_bytes(const std::string& source);
+
+// Bytes of the .byte and .word data in ca65 source lines.
+std::size_t data_bytes(const std::string& source);
 
 // The 6502 runtime's limits, checked by emit_transformer_6502 (gen::error
 // naming the number otherwise).
@@ -46,6 +60,8 @@ inline constexpr std::size_t max_6502_rows = 128;  // d_model, ffn, vocabulary, 
 // Throws gen::error for a model the 6502 runtime cannot run (d_model not a
 // power of two, a dimension above max_6502_rows, heads x context above 256,
 // a weight row whose dot product could leave 24 bits).
-transformer_6502 emit_transformer_6502(const transformer_tables& model);
+// With `generated_finishes` false, every matmul's rows are finished by the
+// runtime's mv_finish (slower, about 2.5 KB less code for 2 layers).
+transformer_6502 emit_transformer_6502(const transformer_tables& model, bool generated_finishes = true);
 
 }  // namespace tinylm::gen

@@ -172,16 +172,20 @@ program_6502 sim6502_transformer_program(const transformer_tables& model) {
   program_6502 p;
   p.target = target_6502::sim6502;
   p.table_bytes = code.table_bytes;
-  p.table_room = plan::table_room - total_bytes(code.buffers);
+  // The code: main.s and cc65's library (as the n-gram plan reserves), the
+  // runtime, the model's generated code, the alignment of the tables.
+  const std::size_t code_bytes = plan::code_reserve + transformer_runtime_code_bytes + code.code_bytes + 255;
+  p.code_bytes = code_bytes;
+  p.table_room = plan::program_size - code_bytes - total_bytes(code.buffers);
   p.zero_page_bytes = total_bytes(code.zero_page);
   p.output_name = "prog.prg";
   p.map_name = "prog.map";
   if (p.table_bytes > p.table_room)
     throw error(fmt::format(
-        "the model does not fit the sim6502 target: its tables need {} bytes and its buffers {}, the target has "
-        "room for {} in all (the program space ${:04X}-${:04X}, less {} reserved for code)",
-        p.table_bytes, total_bytes(code.buffers), plan::table_room, plan::program_start,
-        plan::program_start + plan::program_size - 1, plan::code_reserve));
+        "the model does not fit the sim6502 target: its tables need {} bytes, leaving room for {} beside its "
+        "buffers ({}) and code ({}) in the program space ${:04X}-${:04X}",
+        p.table_bytes, p.table_room, total_bytes(code.buffers), code_bytes, plan::program_start,
+        plan::program_start + plan::program_size - 1));
   plan_sim6502_low_ram(p, code.zero_page, buffers, "sim6502", "the 6502 stack (the runtime needs at most 22 bytes of it)");
   std::vector<ram_region>& map = p.ram_map;
   map.push_back({plan::program_start, plan::program_size, "program",
