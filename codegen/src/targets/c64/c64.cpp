@@ -24,18 +24,23 @@ std::vector<asm_variable> c64_shell_buffers(std::size_t zero_page_bytes) {
 program_6502 c64_transformer_program(const transformer_tables& model, const std::string& title,
                                      const c64_sampling& sampling) {
   namespace plan = c64_plan;
+  const std::size_t room = plan::io_start - plan::load_address;
+  struct fit {
+    std::size_t code_bytes, buffers, total;
+  };
+  const auto fit_of = [&](const transformer_6502& c) {
+    const std::size_t code_bytes = plan::shell_bytes + transformer_code_bytes(c);
+    const std::size_t buffers = total_bytes(c.buffers) + total_bytes(c64_shell_buffers(total_bytes(c.zero_page)));
+    return fit{code_bytes, buffers, code_bytes + c.table_bytes + buffers};
+  };
   // The generated finishes are faster; a model that only fits without them
   // gets the runtime's own (the plan says which).
   transformer_6502 code = emit_transformer_6502(model);
   bool generated = true;
-  {
-    const transformer_6502 lean = emit_transformer_6502(model, false);
-    const auto total = [&](const transformer_6502& c) {
-      return plan::shell_bytes + transformer_runtime_code_bytes + c.code_bytes + plan::page_padding + c.table_bytes +
-             total_bytes(c.buffers) + total_bytes(c64_shell_buffers(total_bytes(c.zero_page)));
-    };
-    if (total(code) > plan::io_start - plan::load_address && total(lean) <= plan::io_start - plan::load_address) {
-      code = lean;
+  if (fit_of(code).total > room) {
+    transformer_6502 lean = emit_transformer_6502(model, false);
+    if (fit_of(lean).total <= room) {
+      code = std::move(lean);
       generated = false;
     }
   }
@@ -44,10 +49,7 @@ program_6502 c64_transformer_program(const transformer_tables& model, const std:
     throw error(fmt::format("the runtime's zero page ({} bytes) does not fit the C64 plan ({} bytes)", zp,
                             plan::zero_page_size));
   const std::vector<asm_variable> shell_buffers = c64_shell_buffers(zp);
-  const std::size_t buffers = total_bytes(code.buffers) + total_bytes(shell_buffers);
-  const std::size_t code_bytes =
-      plan::shell_bytes + transformer_runtime_code_bytes + code.code_bytes + plan::page_padding;
-  const std::size_t room = plan::io_start - plan::load_address;
+  const auto [code_bytes, buffers, total] = fit_of(code);
 
   program_6502 p;
   p.target = target_6502::c64;
@@ -58,12 +60,12 @@ program_6502 c64_transformer_program(const transformer_tables& model, const std:
   p.output_name = "TINYLM.PRG";
   p.map_name = "tinylm.map";
   p.disk_name = "tinylm.d64";
-  if (code_bytes + code.table_bytes + buffers > room)
+  if (total > room)
     throw error(fmt::format(
         "the model does not fit the c64 target: its tables need {} bytes, the code {} (the shell, the runtime "
         "and {} generated for this model) and the buffers {} (activations, KV cache, the shell's): {} in all, "
         "the C64 has {} (${:04X}-${:04X})",
-        code.table_bytes, code_bytes, code.code_bytes, buffers, code_bytes + code.table_bytes + buffers, room,
+        code.table_bytes, code_bytes, code.code_bytes, buffers, total, room,
         plan::load_address, plan::io_start - 1));
 
   std::vector<ram_region>& map = p.ram_map;
@@ -78,7 +80,7 @@ program_6502 c64_transformer_program(const transformer_tables& model, const std:
                  fmt::format("BASIC line and code (at most {} bytes{}), the model ({} bytes of tables) and the "
                              "buffers ({} bytes: activations, KV cache, the shell's; not loaded); {} bytes free",
                              code_bytes, generated ? "" : "; the rows finished by the runtime's loop, to fit",
-                             code.table_bytes, buffers, room - code_bytes - code.table_bytes - buffers)});
+                             code.table_bytes, buffers, room - total)});
   map.push_back({plan::io_start, 0x1000, "I/O", "VIC, SID, colour RAM, CIAs (never loaded)"});
   map.push_back({0xE000, 0x2000, "KERNAL", "the KERNAL ROM (banked in)"});
 

@@ -24,7 +24,6 @@ inline constexpr std::uint32_t io_start = 0xD000;     // nothing is loaded or ke
 inline constexpr std::size_t zero_page_start = 0x02;
 inline constexpr std::size_t zero_page_size = 0x8E;   // $02-$8F: BASIC's zero page
 inline constexpr std::size_t shell_bytes = 768;       // shell.s (code and text: 529 bytes) and the BASIC line
-inline constexpr std::size_t page_padding = 255;      // before the page-aligned tables
 inline constexpr std::size_t line_length = 80;        // characters of a typed line
 }  // namespace c64_plan
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,9 @@ std::size_t total_bytes(const std::vector<asm_variable>& variables);
 
 // The `.res` lines of the variables, in order (ld65 allocates them so).
 std::string reservation_lines(const std::vector<asm_variable>& variables);
+
+// `.byte` lines of 16 values each; with `text_comment`, each line ends with
+// the bytes as text (non-printable bytes as '.').
+std::string byte_lines(const std::vector<std::uint8_t>& bytes, bool text_comment = false);
 
 }  // namespace tinylm::gen

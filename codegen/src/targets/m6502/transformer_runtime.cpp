@@ -19,7 +19,8 @@ namespace {
 
 namespace tf = tinylm::transformer;
 
-// Lines of `.byte` data, 16 values a line.
+// The data of transformer_tables.s: labels and `.byte` lines (byte_lines),
+// counted.
 class data_writer {
  public:
   explicit data_writer(std::string& out) : out_(out) {}
@@ -27,11 +28,7 @@ class data_writer {
     out_ += comment.empty() ? name + ":\n" : fmt::format("{:<23} ; {}\n", name + ":", comment);
   }
   void bytes(const std::vector<std::uint8_t>& v) {
-    for (std::size_t i = 0; i < v.size(); i += 16) {
-      out_ += "        .byte ";
-      for (std::size_t j = i; j < v.size() && j < i + 16; ++j) out_ += fmt::format("{}${:02X}", j == i ? "" : ",", v[j]);
-      out_ += "\n";
-    }
+    out_ += byte_lines(v);
     bytes_ += v.size();
   }
   std::size_t count() const { return bytes_; }
@@ -76,15 +73,15 @@ int clamp_shift(int s) { return s > 24 ? 24 : s; }  // requantize by >= 24 gives
 
 std::string shift_byte(int s) { return fmt::format("${:02X}", static_cast<std::uint8_t>(clamp_shift(s))); }
 
-// A matvec descriptor (transformer_runtime.s, tlm_matvec).
+// A matvec descriptor (transformer_runtime.s, tlm_matvec) of the stored
+// matrix `w` (columns of `rows` bytes; its sums of squares w_sq0..2).
 std::string matvec_descriptor(const std::string& label, const std::string& w, std::size_t rows, std::size_t cols,
-                              std::size_t stride, const std::string& in, const std::string& sq, int shift, int mode,
-                              const std::string& out_lo, const std::string& out_hi, int lo, int hi,
-                              const std::string& finish) {
+                              const std::string& in, int shift, int mode, const std::string& out_lo,
+                              const std::string& out_hi, int lo, int hi, const std::string& finish) {
   return fmt::format(
       "{}:\n        .word {}\n        .byte {}, {}\n        .word {}, {}, {}_sq0, {}_sq1, {}_sq2\n"
       "        .byte {}, {}\n        .word {}, {}\n        .byte ${:02X}, ${:02X}\n        .word {}\n",
-      label, w, rows, cols & 0xFF, stride, in, sq, sq, sq, shift_byte(shift), mode, out_lo, out_hi,
+      label, w, rows, cols & 0xFF, rows, in, w, w, w, shift_byte(shift), mode, out_lo, out_hi,
       static_cast<std::uint8_t>(lo), static_cast<std::uint8_t>(hi), finish.empty() ? "0" : finish);
 }
 
@@ -210,6 +207,10 @@ std::vector<std::string> statements(const std::string& source) {
 }
 
 }  // namespace
+
+std::size_t transformer_code_bytes(const transformer_6502& code) {
+  return transformer_runtime_code_bytes + code.code_bytes + 255;  // 255: the worst padding before the page-aligned tables
+}
 
 std::size_t instruction_bytes(const std::string& source) {
   std::size_t bytes = 0;
@@ -492,7 +493,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
     const std::string fin =
         generated_finishes ? finish_routine(label + "_fin", rows, shift, mode, out_lo, out_hi, lo) : "";
     finishes += fin;
-    desc += matvec_descriptor(label, w, rows, cols, rows, in, w, shift, mode, out_lo, out_hi, lo, hi,
+    desc += matvec_descriptor(label, w, rows, cols, in, shift, mode, out_lo, out_hi, lo, hi,
                               fin.empty() ? "" : label + "_fin");
     code += call("tlm_matvec", label);
   };

@@ -45,6 +45,11 @@ struct transformer_6502 {
 // to spare; a target's plan adds it to the model's.
 inline constexpr std::size_t transformer_runtime_code_bytes = 7936;
 
+// The code bytes a target plans for a transformer program besides its own
+// shell: the runtime, the model's generated code, and the padding before the
+// page-aligned tables.
+std::size_t transformer_code_bytes(const transformer_6502& code);
+
 // Bytes of 6502 machine code in ca65 source lines (one instruction a line;
 // labels, comments and directives take none): the generator's measure of its
 // own generated code.

@@ -172,9 +172,9 @@ program_6502 sim6502_transformer_program(const transformer_tables& model) {
   program_6502 p;
   p.target = target_6502::sim6502;
   p.table_bytes = code.table_bytes;
-  // The code: main.s and cc65's library (as the n-gram plan reserves), the
-  // runtime, the model's generated code, the alignment of the tables.
-  const std::size_t code_bytes = plan::code_reserve + transformer_runtime_code_bytes + code.code_bytes + 255;
+  // The code: main.s and cc65's library (as the n-gram plan reserves), then
+  // the runtime's and the model's.
+  const std::size_t code_bytes = plan::code_reserve + transformer_code_bytes(code);
   p.code_bytes = code_bytes;
   p.table_room = plan::program_size - code_bytes - total_bytes(code.buffers);
   p.zero_page_bytes = total_bytes(code.zero_page);
