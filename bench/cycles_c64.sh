@@ -45,3 +45,36 @@ echo
 echo "Command: \`${driver#"$root"/} --gen ${gen#"$root"/} --model tinychat_transformer.safetensors --work DIR --bench\`"
 echo
 "$driver" --gen "$gen" --model "$tmp/model/tinychat_transformer.safetensors" --work "$tmp/work" --bench
+
+# Where the cycles go: the same benchmark with one part of the emitted program
+# removed (--mutate FROM TO; the rest still runs), positions 0 and 19.
+part() {
+  local name=$1
+  shift
+  local rows
+  rows=$("$driver" --gen "$gen" --model "$tmp/model/tinychat_transformer.safetensors" --work "$tmp/work-part" --bench "$@" |
+    sed -n '3p;22p' | cut -d'|' -f3 | tr -d ' ' | paste -sd/)
+  echo "| $name | $rows |"
+}
+echo
+echo "### Without one part (cycles at positions 0 / 19; the differences from the table above are the parts' costs)"
+echo
+echo "| removed | cycles |"
+echo "|---|---|"
+part "the norms" --mutate 'jsr tlm_norm
+' 'nop
+        nop
+        nop
+'
+part "attention" --mutate "jsr tlm_attention" 'nop
+        nop
+        nop'
+part "the matmuls' row finishes" --mutate '        jsr mv_core
+        lda @fin+2' '        jsr mv_core
+        rts
+        lda @fin+2'
+part "the multiply-accumulate loop" --mutate "        sec                     ; the carry is set at every row's start" \
+  "        jmp @skipmac" --mutate '@nb:    dex
+        bpl @mac' '@nb:    dex
+        bpl @mac
+@skipmac:'
