@@ -28,10 +28,12 @@ static_assert(tinylm::reply<model>("what is your name") == "CALL ME TINY");
 static_assert(tinylm::reply<model>("HELLO") == tinylm::reply<model>("hello"),
               "the tokenizer folds the prompt to the replies' capitals: shouting changes nothing");
 static_assert(tinylm::reply<model>("tell me a joke") == "MY JOKES ARE ONE BIT");
-// A reply that fills the whole context (20 positions: END, the prompt's last
-// 12 tokens, SEP, 6 reply tokens): it stops there, mid-word, as the model's
-// contract says.
-static_assert(tinylm::reply<model>("hey there little machine can you tell me a funny joke") == "MY JOKES ARE ON");
+// A long prompt leaves the reply 7 of the 20 positions (END, the prompt's
+// last 12 tokens, SEP): the joke's 9 tokens cannot be written whole, so the
+// reply set (tinylm/reply_set.hpp) keeps it out and the model answers with a
+// corpus reply that fits (decoded without the set, it stopped mid-word at
+// "MY JOKES ARE ON").
+static_assert(tinylm::reply<model>("hey there little machine can you tell me a funny joke") == "ME TOO");
 static_assert(tf::plan<model>().peak_ram <= 8192, "fits the RAM of a small microcontroller");
 
 constexpr std::size_t reply_capacity = 128;

@@ -51,6 +51,11 @@
 //         k = sample_top_k(logits, S+1, inv_temp_q8, top_k, rng) otherwise
 //         (sampling.hpp; rng = xorshift32(seed), exactly one draw per
 //         sampled step, the END step included; argmax draws nothing);
+//         a model with a reply set (the view's `replies`, a model type's
+//         optional reply_count / reply_symbols / reply_offsets) chooses
+//         among the continuations of its replies instead (reply_set.hpp:
+//         choose_symbol, room = min(max_length, Capacity)), so every reply
+//         is one of the set;
 //         k == S (END): stop; else append alphabet[k] to the output and to
 //         the context (dropping the oldest symbol beyond C).
 //   The prompt buckets are computed once. END is not part of the result.
@@ -75,6 +80,7 @@
 #include "matvec_int2.hpp"
 #include "prng.hpp"
 #include "relu_u8.hpp"
+#include "reply_set.hpp"
 #include "sampling.hpp"
 #include "trigram_hash.hpp"
 
@@ -100,6 +106,7 @@ struct model_view {
   const std::uint8_t* weights = nullptr;   // layers laid end to end
   const std::int32_t* biases = nullptr;    // n_1 + .. + n_L values
   const std::uint8_t* shifts = nullptr;    // L values
+  reply_set_view replies;                  // reply_set.hpp; empty: unconstrained
 
   constexpr std::size_t output_size() const noexcept { return sizes[layer_count]; }
   constexpr std::size_t symbols() const noexcept { return output_size() - 1; }
@@ -198,7 +205,7 @@ constexpr const char* validate_shape(const model_view& m) noexcept {
   if (m.output_size() < 2 || m.output_size() > max_width)
     return "the alphabet must have 1..255 symbols (output layer 2..256 with END)";
   if (m.context_length > max_context_length) return "context_length must be at most 64";
-  return nullptr;
+  return validate_replies(m.replies, m.output_size(), m.end_index());
 }
 
 // Structural check: what a loader runs before trusting a model, and what an
@@ -226,6 +233,7 @@ constexpr model_view make_view() noexcept {
   v.weights = M::weights;
   v.biases = M::biases;
   v.shifts = M::shifts;
+  v.replies = reply_set_of<M>();
   return v;
 }
 
@@ -292,12 +300,6 @@ constexpr void forward(const model_view& m, const std::uint8_t* prompt_buckets,
   forward_features(m, x, logits);
 }
 
-// The next symbol index (0..S; S is END) for the logits, by the rule above.
-constexpr std::size_t choose(const std::int16_t* logits, std::size_t n, std::uint16_t inv_temp_q8,
-                             std::size_t top_k, xorshift32& rng) noexcept {
-  return inv_temp_q8 == 0 ? argmax(logits, n) : sample_top_k(logits, n, inv_temp_q8, top_k, rng);
-}
-
 template <std::size_t Capacity>
 constexpr fixed_string<Capacity> generate(const model_view& m, std::string_view prompt,
                                           std::uint32_t seed, std::size_t max_length = Capacity,
@@ -313,10 +315,12 @@ constexpr fixed_string<Capacity> generate(const model_view& m, std::string_view 
   const std::size_t cmax = m.context_length < max_context_length ? m.context_length : max_context_length;
   std::int16_t logits[max_width]{};
   const std::size_t n = m.output_size();
+  reply_cursor cursor = reply_start(m.replies, max_length < Capacity ? max_length : Capacity);
   while (out.size() < max_length && !out.full()) {
     forward(m, pb, std::string_view(ctx, clen), logits);
-    const std::size_t k = choose(logits, n, inv_temp_q8, top_k, rng);
+    const std::size_t k = choose_symbol(logits, n, m.replies, cursor, inv_temp_q8, top_k, rng);
     if (k >= m.end_index()) break;
+    cursor = reply_advance(m.replies, cursor, static_cast<std::uint8_t>(k));
     const char c = m.alphabet[k];
     out.push_back(c);
     if (cmax == 0) continue;
@@ -351,9 +355,11 @@ struct memory_plan {
   std::size_t context_bytes;      // C: the context ring
   std::size_t rng_bytes;          // xorshift32 state
   std::size_t output_bytes;       // the reply buffer
+  std::size_t reply_set_bytes;    // with a reply set: the cursor (lo, hi: 2 bytes each, k) and the
+                                  // gathered candidates (a symbol and an int16 score each, S + 1 at most)
   std::size_t peak_ram;           // the sum of the above
   std::size_t rom_weight_bytes;   // packed weights
-  std::size_t rom_bytes;          // weights + 4 bytes per bias + shifts + alphabet
+  std::size_t rom_bytes;          // weights + 4 bytes per bias + shifts + alphabet + the reply set
 };
 
 constexpr memory_plan plan(const model_view& m, std::size_t output_capacity = 128) noexcept {
@@ -366,10 +372,12 @@ constexpr memory_plan plan(const model_view& m, std::size_t output_capacity = 12
   p.context_bytes = m.context_length;
   p.rng_bytes = 4;
   p.output_bytes = output_capacity;
+  p.reply_set_bytes = m.replies.empty() ? 0 : 5 + 3 * m.output_size();
   p.peak_ram = p.feature_bytes + p.activation_bytes + p.logit_bytes + p.sampling_bytes +
-               p.context_bytes + p.rng_bytes + p.output_bytes;
+               p.context_bytes + p.rng_bytes + p.output_bytes + p.reply_set_bytes;
   p.rom_weight_bytes = m.total_weight_bytes();
-  p.rom_bytes = p.rom_weight_bytes + 4 * m.total_biases() + m.layer_count + m.symbols();
+  p.rom_bytes = p.rom_weight_bytes + 4 * m.total_biases() + m.layer_count + m.symbols() +
+                (m.replies.empty() ? 0 : m.replies.symbol_bytes() + 2 * (m.replies.count + 1));
   return p;
 }
 

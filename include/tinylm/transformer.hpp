@@ -54,7 +54,14 @@
 // token is argmax (ties: the lowest id) when inv_temp_q8 == 0, else
 // sample_top_k (sampling.hpp) with one draw of xorshift32(mix_seed(seed))
 // per step (prng.hpp: mixing the seed keeps the first draw of a small seed
-// from always choosing token 0, END).
+// from always choosing token 0, END). A chat model with a reply set (the
+// view's `replies`; a model type's optional reply_count / reply_symbols /
+// reply_offsets, token ids ending with END) chooses among the continuations
+// of its replies instead (reply_set.hpp: choose_symbol, room = T - n + 1 for
+// a start sequence of n tokens: the replies that can still be written whole,
+// the last token when the context is full; validate_shape requires one of
+// at most min_reply tokens, so one always fits): its reply is one of the set (or a prefix of one when
+// max_length cuts its bytes).
 //
 // Cost per token at position p: 4 d^2 + 2 d F (+ V d for the head)
 // multiply-accumulates plus 2 (p + 1) d for attention; the weights stream
@@ -71,6 +78,7 @@
 #include "fixed_point.hpp"
 #include "fixed_string.hpp"
 #include "prng.hpp"
+#include "reply_set.hpp"
 #include "rmsnorm.hpp"
 #include "sampling.hpp"
 #include "softmax.hpp"
@@ -103,6 +111,7 @@ struct model_view {
   const std::int8_t* weights = nullptr;
   const std::int16_t* gains = nullptr;
   const std::int8_t* fracs = nullptr;  // global_fracs + layers * layer_fracs
+  reply_set_view replies;              // chat: reply_set.hpp (token ids); empty: unconstrained
 
   constexpr std::size_t head_size() const noexcept { return heads == 0 ? 0 : d_model / heads; }
   constexpr std::size_t layer_weights() const noexcept { return 4 * d_model * d_model + 2 * d_model * ffn; }
@@ -152,6 +161,12 @@ constexpr const char* validate_shape(const model_view& m) noexcept {
   if (m.weights == nullptr || m.gains == nullptr || m.fracs == nullptr) return "missing table";
   for (std::size_t i = 0; i < m.frac_count(); ++i)
     if (m.fracs[i] < -8 || m.fracs[i] > 23) return "a fraction is outside -8..23";
+  if (m.replies.empty()) return nullptr;
+  if (!m.chat) return "only a chat model has a reply set";
+  if (const char* e = validate_replies(m.replies, m.vocab, bpe::end_token)) return e;
+  std::size_t shortest = m.replies.length(0);
+  for (std::size_t r = 1; r < m.replies.count; ++r) shortest = m.replies.length(r) < shortest ? m.replies.length(r) : shortest;
+  if (shortest - 1 > m.min_reply) return "no reply of the reply set fits in min_reply tokens";
   return nullptr;
 }
 
@@ -292,10 +307,11 @@ constexpr fixed_string<Capacity> generate(const model_view& m, const buffers& b,
   for (std::size_t p = 0; p < n; ++p) step_validated(m, b, start[p], p);
   xorshift32 rng(mix_seed(seed));
   fixed_string<Capacity> next;
+  reply_cursor cursor = reply_start(m.replies, m.context - n + 1);
   for (std::size_t p = n; out.size() < max_length && !out.full();) {
-    const std::size_t k = inv_temp_q8 == 0 ? argmax(b.logits, m.vocab)
-                                            : sample_top_k(b.logits, m.vocab, inv_temp_q8, top_k, rng);
+    const std::size_t k = choose_symbol(b.logits, m.vocab, m.replies, cursor, inv_temp_q8, top_k, rng);
     if (k == bpe::end_token || k == bpe::sep_token) break;
+    cursor = reply_advance(m.replies, cursor, static_cast<std::uint8_t>(k));
     next = fixed_string<Capacity>{};
     bpe::append_token(m.tokenizer, static_cast<std::uint8_t>(k), next);
     for (char c : next)
@@ -350,6 +366,7 @@ constexpr model_view view_of() noexcept {
   v.weights = M::weights;
   v.gains = M::gains;
   v.fracs = M::fracs;
+  v.replies = reply_set_of<M>();
   return v;
 }
 
@@ -385,6 +402,7 @@ struct memory_plan {
   stage stages[max_stages] = {};
   std::size_t stage_count = 0;
   std::size_t weight_bytes = 0;       // int8 weights + 2 bytes per gain + the fractions
+  std::size_t reply_set_bytes = 0;    // the reply set's symbols and offsets (0 without one)
   std::size_t largest_stage_bytes = 0;  // the stage buffer of a staged runner
   std::size_t kv_cache_bytes = 0;     // 2 L T d
   std::size_t activation_bytes = 0;   // the workspace without the KV cache: x, h, scores, weights, logits, a, q, o, u
@@ -414,6 +432,7 @@ constexpr memory_plan plan(const model_view& m) noexcept {
   add(stage_kind::final_norm, 0, 2 * d, d);
   add(stage_kind::head, 0, V * d, V * d);
   p.weight_bytes = m.weight_count() + 2 * m.gain_count() + m.frac_count();
+  p.reply_set_bytes = m.replies.empty() ? 0 : m.replies.symbol_bytes() + 2 * (m.replies.count + 1);
   p.kv_cache_bytes = 2 * m.layers * T * d;
   p.activation_bytes = 2 * d + 2 * d + 2 * T + 2 * T + 2 * V + d + d + d + F;
   p.workspace_bytes = p.activation_bytes + p.kv_cache_bytes;

@@ -26,7 +26,7 @@ namespace {
 struct train_hashmlp_args {
   std::string corpus, heldout, output, name, ns = "tinylm::zoo", hidden = "256,192,128", alphabet;
   hashmlp_options opts;
-  bool quiet = false;
+  bool quiet = false, free_replies = false;
   void run();  // throws gen::error
 };
 
@@ -65,11 +65,17 @@ void train_hashmlp_args::run() {
   const std::string command = fmt::format(
       "tinylm-gen train hashmlp --corpus {}{} --seed {} --epochs {} --hidden {} --context {} --val-every {} "
       "--batch {} --lr {} --lr-schedule {} --lr-floor {} --hard-fraction {} --dropout {} --typo {} "
-      "--weight-decay {} --label-smoothing {}{} -o {} --name {} --namespace {}",
+      "--weight-decay {} --label-smoothing {}{}{} -o {} --name {} --namespace {}",
       base_name(corpus), heldout.empty() ? "" : " --heldout " + base_name(heldout), opts.seed, opts.epochs, hidden,
       opts.context, opts.val_every, opts.batch, opts.learning_rate, opts.lr_schedule, opts.lr_floor,
       opts.hard_fraction, opts.dropout, opts.typo, opts.weight_decay, opts.label_smoothing,
-      alphabet.empty() ? "" : " --alphabet '" + alphabet + "'", base_name(output), name, ns);
+      alphabet.empty() ? "" : " --alphabet '" + alphabet + "'", free_replies ? " --free-replies" : "",
+      base_name(output), name, ns);
+  // The reply set is attached after training: the checkpoint is chosen by
+  // unconstrained argmax; the held-out figure below is the shipped model's.
+  double held_free = -1;
+  if (!held.empty()) held_free = integer_accuracy(m.view(), held, m.default_seed);
+  if (!free_replies) m.replies = hashmlp_reply_set(pairs, m.alphabet);
   m.metadata["corpus"] = base_name(corpus);
   m.metadata["train_lines"] = std::to_string(r.train_lines);
   m.metadata["validation_lines"] = std::to_string(r.val_lines);
@@ -80,6 +86,7 @@ void train_hashmlp_args::run() {
     held_acc = integer_accuracy(m.view(), held, m.default_seed);
     m.metadata["heldout"] = base_name(heldout);
     m.metadata["heldout_integer_accuracy"] = fmt::format("{:.4f}", held_acc);
+    if (!free_replies) m.metadata["heldout_integer_accuracy_free"] = fmt::format("{:.4f}", held_free);
   }
   std::string csv = "epoch,train_loss,val_float_acc,val_int_acc\n";
   for (const auto& e : r.log)
@@ -98,8 +105,12 @@ void train_hashmlp_args::run() {
              "accuracy {:.1f}% ({} lines)\n",
              seconds, r.train_lines, r.examples, r.best_epoch, 100 * r.best_val_int_acc, r.validation.size());
   if (held_acc >= 0)
-    fmt::print(stderr, "tinylm-gen: held-out integer accuracy {:.1f}% ({} lines of {})\n", 100 * held_acc,
-               held.size(), base_name(heldout));
+    fmt::print(stderr, "tinylm-gen: held-out integer accuracy {:.1f}% ({} lines of {}){}\n", 100 * held_acc,
+               held.size(), base_name(heldout),
+               free_replies ? std::string() : fmt::format("; {:.1f}% without the reply set", 100 * held_free));
+  if (!free_replies)
+    fmt::print(stderr, "tinylm-gen: reply set: {} distinct replies of the corpus ({} bytes)\n", m.replies.count(),
+               m.replies.symbols.size() + 2 * m.replies.offsets.size());
   fmt::print(stderr, "tinylm-gen: wrote {0}.safetensors, {0}.hpp, {0}.loss.csv\n", output);
 }
 
@@ -160,6 +171,9 @@ command add_train_hashmlp_command(CLI::App& train) {
       ->required();
   h->add_option("--name", c->name, "C++ type name of the model (default: the output's base name)");
   h->add_option("--namespace", c->ns, "C++ namespace of the model type")->default_val("tinylm::zoo");
+  h->add_flag("--free-replies", c->free_replies,
+              "Do not attach the corpus's reply set: decoding may then write replies that are not in the corpus "
+              "(tinylm/reply_set.hpp)");
   h->add_flag("-q,--quiet", c->quiet, "No progress output");
   return {h, [c] { c->run(); }};
 }

@@ -27,7 +27,7 @@ struct train_transformer_args {
   std::vector<std::string> validation;
   transformer_options opts;
   std::size_t vocab = 128;
-  bool quiet = false;
+  bool quiet = false, free_replies = false;
   void run();
 };
 
@@ -108,12 +108,25 @@ void train_transformer_args::run() {
       opts.validation.insert(opts.validation.end(), more.begin(), more.end());
     }
     r = train_transformer_chat(pairs, opts);
+    // The reply set is attached after training: the checkpoint is chosen by
+    // unconstrained argmax; the held-out figure is the shipped model's.
+    double free_acc = -1;
+    if (!heldout.empty()) free_acc = transformer_chat_accuracy(r.model, read_chat_corpus(heldout, "held-out file"));
+    if (!free_replies) r.model.replies = transformer_reply_set(pairs, r.model.tokenizer);
     if (!heldout.empty()) {
       const double acc = transformer_chat_accuracy(r.model, read_chat_corpus(heldout, "held-out file"));
       r.model.metadata["heldout"] = base_name(heldout);
       r.model.metadata["heldout_integer_accuracy"] = fmt::format("{:.4f}", acc);
       heldout_note = fmt::format("held-out exact replies {:.1f}% ({})", 100 * acc, base_name(heldout));
+      if (!free_replies) {
+        r.model.metadata["heldout_integer_accuracy_free"] = fmt::format("{:.4f}", free_acc);
+        heldout_note += fmt::format("; {:.1f}% without the reply set", 100 * free_acc);
+      }
     }
+    if (!free_replies)
+      heldout_note += fmt::format("{}reply set: {} distinct replies of the corpus ({} bytes)",
+                                  heldout_note.empty() ? "" : "\ntinylm-gen: ", r.model.replies.count(),
+                                  r.model.replies.symbols.size() + 2 * r.model.replies.offsets.size());
   } else {
     if (!validation.empty()) throw error("--validation is for chat corpora (text models validate on --val-every)");
     r = train_transformer_text(read_lines(corpus, "corpus"), opts);
@@ -129,13 +142,13 @@ void train_transformer_args::run() {
   const std::string command = fmt::format(
       "tinylm-gen train transformer --corpus {}{}{} --form {} --seed {} --epochs {} --batch {} --lr {} --lr-floor {} "
       "--warmup {} --weight-decay {} --qat-start {} --typo {}{} --val-every {} --vocab {} --d-model {} --heads {} --layers {} "
-      "--ffn {} --context {} --min-reply {}{} -o {} --name {} --namespace {}",
+      "--ffn {} --context {} --min-reply {}{}{} -o {} --name {} --namespace {}",
       base_name(corpus), heldout.empty() ? "" : " --heldout " + base_name(heldout), validation_flags(validation),
       chat ? "chat" : "text", opts.seed,
       opts.epochs, opts.batch, opts.learning_rate, opts.lr_floor, opts.warmup, opts.weight_decay, opts.qat_start, opts.typo,
       opts.word_noise > 0 ? fmt::format(" --word-noise {}", opts.word_noise) : std::string(),
       opts.val_every, vocab, s.d_model, s.heads, s.layers, s.ffn, s.context, s.min_reply, s.tied ? " --tied" : "",
-      base_name(output), name, ns);
+      free_replies && chat ? " --free-replies" : "", base_name(output), name, ns);
   m.metadata["corpus"] = base_name(corpus);
   m.metadata["train_lines"] = std::to_string(r.train_lines);
   m.metadata["validation_lines"] = std::to_string(r.val_lines);
@@ -229,6 +242,9 @@ command add_train_transformer_command(CLI::App& train) {
       ->required();
   t->add_option("--name", c->name, "C++ type name of the model (default: the output's base name)");
   t->add_option("--namespace", c->ns, "C++ namespace of the model type")->default_val("tinylm::zoo");
+  t->add_flag("--free-replies", c->free_replies,
+              "Chat: do not attach the corpus's reply set, so decoding may write replies that are not in the corpus "
+              "(tinylm/reply_set.hpp)");
   t->add_flag("-q,--quiet", c->quiet, "No progress output");
   return {t, [c] { c->run(); }};
 }

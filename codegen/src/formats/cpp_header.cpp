@@ -120,6 +120,30 @@ std::string metadata_comment(const std::map<std::string, std::string>& metadata,
   return meta;
 }
 
+// The reply set's members of a model type (reply_set.hpp), "" without one;
+// `text_of(r)` is reply r as text, for the comment.
+template <class TextOf>
+std::string reply_set_members(const reply_set_tables& s, TextOf text_of) {
+  if (s.empty()) return "";
+  std::string out = fmt::format("  // The reply set (tinylm/reply_set.hpp): {} replies, {} bytes.\n", s.count(),
+                                s.symbols.size() + 2 * s.offsets.size());
+  for (std::size_t r = 0; r < s.count(); ++r) out += fmt::format("  //   {}\n", c_string(text_of(r)));
+  out += fmt::format("  static constexpr std::size_t reply_count = {};\n", s.count());
+  out += "  static constexpr std::uint8_t reply_symbols[] = {\n";
+  for (std::size_t r = 0; r < s.count(); ++r) {
+    out += "      ";
+    for (std::size_t i = s.offsets[r]; i < s.offsets[r + 1]; ++i) out += fmt::format("{},", s.symbols[i]);
+    out += "\n";
+  }
+  out += "  };\n  static constexpr std::uint16_t reply_offsets[] = {\n";
+  for (std::size_t i = 0; i < s.offsets.size(); i += 16) {
+    out += "      ";
+    for (std::size_t j = i; j < s.offsets.size() && j < i + 16; ++j) out += fmt::format("{},", s.offsets[j]);
+    out += "\n";
+  }
+  return out + "  };\n";
+}
+
 std::string hashmlp_header(const hashmlp_tables& m, const std::string& name, const std::string& ns,
                            const std::string& command) {
   const hashmlp::model_view v = m.view();
@@ -171,6 +195,7 @@ std::string hashmlp_header(const hashmlp_tables& m, const std::string& name, con
       "  }};\n"
       "  static constexpr std::uint8_t weights[] = {{\n{weights}"
       "  }};\n"
+      "{replies}"
       "}};\n\n"
       "static_assert(tinylm::hashmlp::hashmlp_model<{name}>);\n"
       "static_assert(tinylm::hashmlp::validate(tinylm::hashmlp::view_of<{name}>()) == nullptr);\n\n"
@@ -179,7 +204,11 @@ std::string hashmlp_header(const hashmlp_tables& m, const std::string& name, con
       fmt::arg("layers", v.layer_count), fmt::arg("wbytes", v.total_weight_bytes()), fmt::arg("ram", p.peak_ram),
       fmt::arg("alphabet", c_string(m.alphabet)), fmt::arg("ctx", m.context_length), fmt::arg("sizes", sizes),
       fmt::arg("shifts", shifts), fmt::arg("seed", m.default_seed), fmt::arg("biases", biases),
-      fmt::arg("weights", weights));
+      fmt::arg("weights", weights), fmt::arg("replies", reply_set_members(m.replies, [&](std::size_t r) {
+        std::string text;
+        for (std::uint8_t c : m.replies.reply(r)) text += m.alphabet[c];
+        return text;
+      })));
 }
 
 namespace {
@@ -250,6 +279,7 @@ std::string transformer_header(const transformer_tables& m, const std::string& n
       "  static constexpr std::int8_t fracs[] = {{\n{fracs}  }};\n"
       "  static constexpr std::int16_t gains[] = {{\n{gains}  }};\n"
       "  static constexpr std::int8_t weights[] = {{\n{weights}  }};\n"
+      "{replies}"
       "}};\n\n"
       "static_assert(tinylm::transformer::transformer_model<{name}>);\n"
       "static_assert(tinylm::transformer::validate_shape(tinylm::transformer::view_of<{name}>()) == nullptr);\n\n"
@@ -266,7 +296,12 @@ std::string transformer_header(const transformer_tables& m, const std::string& n
                                                     : number_lines(m.tokenizer.merges.data(), m.tokenizer.merges.size(), 16)),
       fmt::arg("merge_count", m.tokenizer.merges.size() / 2),
       fmt::arg("fracs", number_lines(m.fracs.data(), m.fracs.size(), 12)),
-      fmt::arg("gains", number_lines(m.gains.data(), m.gains.size(), 16)), fmt::arg("weights", weights));
+      fmt::arg("gains", number_lines(m.gains.data(), m.gains.size(), 16)), fmt::arg("weights", weights),
+      fmt::arg("replies", reply_set_members(m.replies, [&](std::size_t r) {
+        tinylm::fixed_string<4096> text;
+        for (std::uint8_t t : m.replies.reply(r)) tinylm::bpe::append_token(v.tokenizer, t, text);
+        return std::string(text.view());
+      })));
 }
 
 }  // namespace tinylm::gen

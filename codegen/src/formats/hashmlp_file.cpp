@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "formats/reply_set_tensors.hpp"
 #include "formats/safetensors.hpp"
 
 namespace tinylm::gen {
@@ -18,6 +19,7 @@ safetensors_writer hashmlp_writer(const hashmlp_tables& m) {
   w.add_u8("weights", m.weights.data(), m.weights.size());
   w.add_u32("biases", biases, "I32");
   w.add_u8("shifts", m.shifts.data(), m.shifts.size());
+  add_reply_set(w, m.replies);
   for (const auto& [k, v] : m.metadata) w.set_metadata(k, v);
   w.set_metadata("format", hashmlp_format);
   w.set_metadata("format_version", std::to_string(hashmlp_format_version));
@@ -45,6 +47,7 @@ hashmlp_tables read_hashmlp_file(const std::string& path) {
   m.weights = file.tensor("weights", "U8");
   for (std::uint32_t v : u32_values(file.tensor("biases", "I32"))) m.biases.push_back(static_cast<std::int32_t>(v));
   m.shifts = file.tensor("shifts", "U8");
+  m.replies = read_reply_set(file);
   if (m.sizes.size() < 2 || m.sizes.size() > hashmlp::max_layers + 1)
     throw file.corrupt(fmt::format("{} layer sizes: 2..{} are allowed", m.sizes.size(), hashmlp::max_layers + 1));
   const hashmlp::model_view v = m.view();

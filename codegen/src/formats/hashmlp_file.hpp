@@ -1,7 +1,8 @@
 // The hash-MLP model file (safetensors, like model_file.hpp: sorted JSON keys,
 // string metadata, no timestamps) (its C++ header: formats/cpp_header.hpp).
 // Tensors: alphabet U8 [S], layer_sizes U32 [L+1], weights U8 (packed 2-bit,
-// layer 0 first), biases I32, shifts U8 [L]. Metadata: format
+// layer 0 first), biases I32, shifts U8 [L], and optionally the reply set
+// (formats/reply_set_tensors.hpp). Metadata: format
 // "tinylm.hashmlp", format_version, context_length, default_seed, plus the
 // trainer's notes (corpus, seed, accuracies).
 #pragma once

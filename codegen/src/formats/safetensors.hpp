@@ -52,6 +52,8 @@ class safetensors_reader {
   // The bytes of a 1-D tensor after checking its dtype ("U8", "I8", "I16",
   // "U32" or "I32"), its element count (unless any_count) and its byte range.
   std::vector<std::uint8_t> tensor(const char* name, const char* dtype, std::size_t count = any_count) const;
+  // Whether the file has a tensor of that name (for optional tensors).
+  bool has_tensor(const char* name) const { return name != std::string("__metadata__") && header_.contains(name); }
   std::size_t data_size() const { return file_.size() - data_begin_; }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "formats/reply_set_tensors.hpp"
 #include "formats/safetensors.hpp"
 
 namespace tinylm::gen {
@@ -16,6 +17,7 @@ safetensors_writer transformer_writer(const transformer_tables& m) {
   w.add_u8("weights", reinterpret_cast<const std::uint8_t*>(m.weights.data()), m.weights.size(), "I8");
   w.add_i16("gains", m.gains);
   w.add_u8("fracs", reinterpret_cast<const std::uint8_t*>(m.fracs.data()), m.fracs.size(), "I8");
+  add_reply_set(w, m.replies);
   for (const auto& [k, v] : m.metadata) w.set_metadata(k, v);
   const transformer_shape& s = m.shape;
   w.set_metadata("format", transformer_format);
@@ -67,6 +69,7 @@ transformer_tables read_transformer_file(const std::string& path) {
     m.gains.push_back(static_cast<std::int16_t>(static_cast<std::uint16_t>(g[i] | g[i + 1] << 8)));
   for (std::uint8_t b : file.tensor("fracs", "I8", tf::global_fracs + s.layers * tf::layer_fracs))
     m.fracs.push_back(static_cast<std::int8_t>(b));
+  m.replies = read_reply_set(file);
   if (const char* e = tf::validate_shape(m.view())) throw file.corrupt(e);
   return m;
 }

@@ -1,7 +1,8 @@
 // The transformer model file (safetensors, like the other families' files:
 // sorted JSON keys, string metadata, no timestamps).
 // Tensors: normalise U8 [256], base_bytes U8 [A], merges U8 [2 M],
-// weights I8 (the model_view layout), gains I16, fracs I8.
+// weights I8 (the model_view layout), gains I16, fracs I8, and for a chat
+// model optionally the reply set (formats/reply_set_tensors.hpp).
 // Metadata: format "tinylm.transformer", format_version, d_model, heads,
 // layers, ffn, context, min_reply, tied, chat, default_seed, plus the
 // trainer's notes (corpus, seed, scores).

@@ -5,6 +5,7 @@
 //   corpus: tinychat.txt
 //   heldout: tinychat-heldout.txt
 //   heldout_integer_accuracy: 0.7900
+//   heldout_integer_accuracy_free: 0.7900
 //   train_lines: 1971
 //   validation_float_accuracy: 0.2183
 //   validation_integer_accuracy: 0.2200
@@ -1153,6 +1154,95 @@ struct tinychat_transformer {
       -29,-9,-26,-14,-6,14,5,-4,-7,4,28,-7,-32,-24,20,-14,-34,1,14,-21,14,2,4,29,
       29,-3,34,-12,-2,-5,4,20,0,-24,-23,-12,-6,25,23,9,27,-84,4,50,3,-38,-57,9,
       43,-31,3,23,20,-26,-20,-5,2,-25,-32,-38,-93,-27,44,0,
+  };
+  // The reply set (tinylm/reply_set.hpp): 40 replies, 326 bytes.
+  //   "64K"
+  //   "8 BITS"
+  //   "A LITTLE"
+  //   "CALL ME TINY"
+  //   "CHEER UP"
+  //   "GLAD TO HEAR IT"
+  //   "I THINK SO"
+  //   "MY JOKES ARE ONE BIT"
+  //   "ME TOO"
+  //   "NICE TO MEET YOU"
+  //   "OLDER THAN YOU THINK"
+  //   "SORRY"
+  //   "TELL ME MORE"
+  //   "THANKS"
+  //   "WHY\?"
+  //   "YES"
+  //   "ZEROS AND ONES"
+  //   "HA HA"
+  //   "YOU'RE WELCOME"
+  //   "IN A LITTLE BOX"
+  //   "I DONT KNOW"
+  //   "I LIKE YOU TOO"
+  //   "I HAVE NO CLOCK"
+  //   "IT'S OK"
+  //   "REST A WHILE"
+  //   "WHAT\?"
+  //   "NO"
+  //   "OK"
+  //   "I AM A TINY MACHINE"
+  //   "MATH IS HARD"
+  //   "MAYBE"
+  //   "HI"
+  //   "I AM FINE"
+  //   "I AM HERE"
+  //   "I CAN'T DO THAT"
+  //   "I CAN CHAT A LITTLE"
+  //   "BYE"
+  //   "GO AHEAD"
+  //   "WELCOME BACK"
+  //   "ZZZ"
+  static constexpr std::size_t reply_count = 40;
+  static constexpr std::uint8_t reply_symbols[] = {
+      18,16,34,0,
+      20,121,58,42,0,
+      24,2,103,78,0,
+      26,24,100,59,89,124,0,
+      26,63,69,2,44,39,0,
+      30,35,94,107,2,63,24,86,58,0,
+      32,117,34,96,38,0,
+      36,79,33,75,72,127,81,98,58,0,
+      36,89,85,0,
+      37,32,26,89,38,111,28,43,62,0,
+      38,35,27,69,55,104,62,117,34,0,
+      42,80,41,48,0,
+      43,71,35,59,50,36,38,65,0,
+      43,104,34,42,0,
+      46,31,48,23,0,
+      48,72,0,
+      49,69,38,42,52,37,106,81,72,0,
+      51,2,51,0,
+      54,4,60,119,108,91,0,
+      56,74,103,35,98,38,47,0,
+      57,64,37,83,34,70,46,0,
+      57,114,34,50,54,55,85,0,
+      57,123,70,113,122,26,34,0,
+      58,4,102,75,0,
+      65,125,74,46,92,78,0,
+      67,23,0,
+      70,0,
+      75,0,
+      76,36,52,55,124,59,99,77,28,0,
+      90,43,31,2,93,51,41,27,0,
+      90,48,25,28,0,
+      92,0,
+      95,29,56,28,0,
+      95,63,65,0,
+      115,4,83,64,55,61,0,
+      115,113,61,74,103,78,0,
+      116,28,0,
+      118,52,63,94,0,
+      119,108,36,98,99,34,0,
+      126,49,0,
+  };
+  static constexpr std::uint16_t reply_offsets[] = {
+      0,4,9,14,21,28,38,44,54,58,68,78,83,92,97,102,
+      105,115,119,126,134,142,150,158,163,170,173,175,177,187,196,201,
+      203,208,212,219,226,229,234,241,244,
   };
 };
 

@@ -24,7 +24,19 @@ hm::model_view hashmlp_tables::view() const {
   v.weights = weights.data();
   v.biases = biases.data();
   v.shifts = shifts.data();
+  v.replies = replies.view();
   return v;
+}
+
+reply_set_tables hashmlp_reply_set(const std::vector<chat_pair>& pairs, const std::string& alphabet) {
+  check_alphabet(pairs, alphabet, "the corpus");
+  std::vector<std::vector<std::uint8_t>> seqs;
+  for (const chat_pair& p : pairs) {
+    std::vector<std::uint8_t> s;
+    for (char c : p.reply) s.push_back(static_cast<std::uint8_t>(alphabet.find(c)));
+    seqs.push_back(std::move(s));
+  }
+  return make_reply_set(std::move(seqs), static_cast<std::uint8_t>(alphabet.size()));
 }
 
 // ---- the float network ------------------------------------------------------------

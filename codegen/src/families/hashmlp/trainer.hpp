@@ -48,6 +48,7 @@
 #include <tinylm/hashmlp.hpp>
 
 #include "corpus/chat.hpp"
+#include "corpus/reply_set.hpp"
 
 namespace tinylm::gen {
 
@@ -60,6 +61,7 @@ struct hashmlp_tables {
   std::vector<std::int32_t> biases;
   std::vector<std::uint8_t> shifts;
   std::uint32_t default_seed = 1;
+  reply_set_tables replies;        // symbols: alphabet indices, END = S; empty: unconstrained
   std::map<std::string, std::string> metadata;
   tinylm::hashmlp::model_view view() const;
 };
@@ -139,6 +141,11 @@ struct hashmlp_result {
 
 // Throws gen::error for bad corpora or options.
 hashmlp_result train_hashmlp(const std::vector<chat_pair>& pairs, const hashmlp_options& opts);
+
+// The reply set of a chat corpus for a hash-MLP alphabet (each reply's
+// alphabet indices; END = alphabet.size()). Throws gen::error for a reply
+// character outside the alphabet.
+reply_set_tables hashmlp_reply_set(const std::vector<chat_pair>& pairs, const std::string& alphabet);
 
 // Exact-reply accuracy of a model (argmax, the library's generate) on pairs.
 double integer_accuracy(const tinylm::hashmlp::model_view& m, const std::vector<chat_pair>& pairs,

@@ -27,6 +27,7 @@ transformer_tables copy_of(const tinylm::transformer::model_view& v, std::uint32
   t.gains.assign(v.gains, v.gains + v.gain_count());
   t.fracs.assign(v.fracs, v.fracs + v.frac_count());
   t.default_seed = default_seed;
+  t.replies = copy_of(v.replies);
   return t;
 }
 
@@ -36,7 +37,14 @@ tinylm::transformer::model_view transformer_tables::view() const {
   v.weights = weights.data();
   v.gains = gains.data();
   v.fracs = fracs.data();
+  v.replies = replies.view();
   return v;
+}
+
+reply_set_tables transformer_reply_set(const std::vector<chat_pair>& pairs, const bpe_tables& tokenizer) {
+  std::vector<std::vector<std::uint8_t>> seqs;
+  for (const chat_pair& p : pairs) seqs.push_back(encode(tokenizer, p.reply));
+  return make_reply_set(std::move(seqs), tinylm::bpe::end_token);
 }
 
 transformer_workspace::transformer_workspace(const tinylm::transformer::model_view& v)

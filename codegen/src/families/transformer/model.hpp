@@ -11,6 +11,8 @@
 #include <tinylm/transformer.hpp>
 
 #include "corpus/bpe_trainer.hpp"
+#include "corpus/chat.hpp"
+#include "corpus/reply_set.hpp"
 
 namespace tinylm::gen {
 
@@ -27,6 +29,7 @@ struct transformer_tables {
   std::vector<std::int16_t> gains;
   std::vector<std::int8_t> fracs;
   std::uint32_t default_seed = 1;
+  reply_set_tables replies;  // chat: token ids ending with END; empty: unconstrained
   std::map<std::string, std::string> metadata;
 
   std::size_t vocab() const { return tokenizer.vocab_size(); }
@@ -49,6 +52,9 @@ class transformer_workspace {
 // An owning copy of a model given as a view (a generated header's view_of<M>()):
 // what the emitters take. The metadata is empty.
 transformer_tables copy_of(const tinylm::transformer::model_view& v, std::uint32_t default_seed);
+
+// The reply set of a chat corpus: each reply as the tokenizer encodes it.
+reply_set_tables transformer_reply_set(const std::vector<chat_pair>& pairs, const bpe_tables& tokenizer);
 
 // A view of a shape and vocabulary without tables (no tokenizer, no
 // weights): what the counts, the plan and the prompt room need.
