@@ -60,8 +60,9 @@ TLM_CHAT       = @CHAT@         ; 1: END, prompt, SEP, reply
 TLM_ROOM       = @PROMPT_ROOM@  ; prompt tokens kept
 TLM_MERGES     = @MERGES@       ; BPE merges
 TLM_FIRST_MERGE = @FIRST_MERGE@ ; token id of merge 0
+TLM_REPLIES    = @REPLIES@      ; the reply set's replies (0: none, unconstrained)
 
-.export tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes, tlm_seed, tlm_sample
+.export tlm_begin, tlm_step, tlm_choose, tlm_argmax, tlm_token_bytes, tlm_seed, tlm_sample
 .export tlm_rng, tlm_inv_temp, tlm_top_k
 .export tlm_logits_lo, tlm_logits_hi, tlm_pos, tlm_seq, tlm_seq_n
 .exportzp tlm_ptr
@@ -71,6 +72,9 @@ TLM_FIRST_MERGE = @FIRST_MERGE@ ; token id of merge 0
 .import tlm_dlo, tlm_dhi, tlm_exp_lo, tlm_exp_hi, tlm_qs_lo, tlm_qs_hi, tlm_qn_lo, tlm_qn_hi
 .import tlm_tok, tlm_pos_emb, tlm_token_of, tlm_merge_l, tlm_merge_r
 .import tlm_tb_off_lo, tlm_tb_off_hi, tlm_tb_len, tlm_tb_bytes
+.if TLM_REPLIES
+.import tlm_rs_syms, tlm_rs_off_lo, tlm_rs_off_hi, tlm_rs_len
+.endif
 .export tlm_matvec, tlm_norm, tlm_attention
 .export mv_acc0, mv_acc1, mv_acc2, mv_rows, at_sc_lo, at_sc_hi
 .exportzp tlm_r
@@ -1897,30 +1901,31 @@ a_to_r2:
         rts
 
 ; ============================================================================
-; tlm_argmax: A = the token with the largest logit (ties: the lowest id).
+; tlm_argmax: A = the index of the largest of the ch_n gathered scores
+; ch_lo/ch_hi (ties: the lowest index): sampling.hpp's argmax (tlm_choose).
 ; ============================================================================
 tlm_argmax:
         lda #0
         sta st_best
-        lda tlm_logits_lo
+        lda ch_lo
         sta st_m
-        lda tlm_logits_hi
+        lda ch_hi
         sta st_m+1
         ldx #0
 @next:  inx
-        cpx #<TLM_V
+        cpx ch_n
         beq @done
         lda st_m                ; logit[x] > m ?
-        cmp tlm_logits_lo,x
+        cmp ch_lo,x
         lda st_m+1
-        sbc tlm_logits_hi,x
+        sbc ch_hi,x
         bvc @v
         eor #$80
 @v:     bpl @next               ; m >= logit: keep
         stx st_best
-        lda tlm_logits_lo,x
+        lda ch_lo,x
         sta st_m
-        lda tlm_logits_hi,x
+        lda ch_hi,x
         sta st_m+1
         jmp @next
 @done:  lda st_best
@@ -2070,15 +2075,17 @@ mul32_const:
         rts
 
 ; ============================================================================
-; tlm_sample: A = sample_top_k(logits, V, tlm_inv_temp, tlm_top_k, rng)
+; tlm_sample: A = sample_top_k(ch, ch_n, tlm_inv_temp, tlm_top_k, rng) over
+; the gathered scores ch_lo/ch_hi (tlm_choose)
 ; (sampling.hpp): the top-k candidates (a 16-step binary search for the
 ; threshold over the scores + 32768, ties to the lowest ids), their exp
 ; weights at 1 / temperature (softmax.hpp: k = min(255, (d inv_temp + 2048)
 ; >> 12)), one draw r = (next() * S) >> 32, and the walk.
 ; ============================================================================
 tlm_sample:
-        ldx #<(TLM_V-1)         ; u_i = logit + 32768 (unsigned order)
-@u:     lda tlm_logits_hi,x
+        ldx ch_n
+        dex         ; u_i = logit + 32768 (unsigned order)
+@u:     lda ch_hi,x
         eor #$80
         sta sm_uh,x
         lda #1
@@ -2088,7 +2095,7 @@ tlm_sample:
         bne @u
         lda tlm_top_k
         beq @all                ; 0: every token
-        cmp #<TLM_V
+        cmp ch_n
         bcc @search
 @all:   jmp @weights            ; k >= V: every token
 @search:
@@ -2116,8 +2123,9 @@ tlm_sample:
         ror sm_mid+1
         ror sm_mid
         ldy #0                  ; count(u >= mid)
-        ldx #<(TLM_V-1)
-@cnt:   lda tlm_logits_lo,x
+        ldx ch_n
+        dex
+@cnt:   lda ch_lo,x
         cmp sm_mid
         lda sm_uh,x
         sbc sm_mid+1
@@ -2145,9 +2153,10 @@ tlm_sample:
         bne @bs
         ; keep: u > lo; u == lo while ties = k - count(u > lo) last
         ldy #0
-        ldx #<(TLM_V-1)
+        ldx ch_n
+        dex
 @ab:    lda sm_lo               ; u > lo  <=>  lo - u borrows
-        cmp tlm_logits_lo,x
+        cmp ch_lo,x
         lda sm_lo+1
         sbc sm_uh,x
         bcs @na
@@ -2162,11 +2171,11 @@ tlm_sample:
         sta sm_n                ; ties
         ldx #0
 @kp:    lda sm_lo
-        cmp tlm_logits_lo,x
+        cmp ch_lo,x
         lda sm_lo+1
         sbc sm_uh,x
         bcc @keep1              ; u > lo
-        lda tlm_logits_lo,x     ; u == lo and ties left?
+        lda ch_lo,x     ; u == lo and ties left?
         cmp sm_lo
         bne @drop
         lda sm_uh,x
@@ -2180,7 +2189,7 @@ tlm_sample:
 @drop:  lda #0
 @st:    sta sm_keep,x
         inx
-        cpx #<TLM_V
+        cpx ch_n
         bne @kp
 @weights:
         ; m = the largest kept score (it is the largest of all)
@@ -2190,17 +2199,17 @@ tlm_sample:
         sta sm_mid+1
 @mx:    lda sm_keep,x
         beq @mn
-        lda tlm_logits_lo,x
+        lda ch_lo,x
         cmp sm_mid
         lda sm_uh,x
         sbc sm_mid+1
         bcc @mn
-        lda tlm_logits_lo,x
+        lda ch_lo,x
         sta sm_mid
         lda sm_uh,x
         sta sm_mid+1
 @mn:    inx
-        cpx #<TLM_V
+        cpx ch_n
         bne @mx
         lda #0
         sta sm_s
@@ -2213,7 +2222,7 @@ tlm_sample:
         jmp @wn
 @wk:    sec                     ; d = m - u (16 bits)
         lda sm_mid
-        sbc tlm_logits_lo,x
+        sbc ch_lo,x
         sta um_a
         lda sm_mid+1
         sbc sm_uh,x
@@ -2272,7 +2281,7 @@ tlm_sample:
         inc sm_s+2
 @wn:    ldx sm_i
         inx
-        cpx #<TLM_V
+        cpx ch_n
         beq @draw
         jmp @w
 @draw:  jsr xs_next             ; r = (next() * S) >> 32
@@ -2327,12 +2336,106 @@ tlm_sample:
         sbc #0
         sta nm_p+6
 @wnext: inx
-        cpx #<TLM_V
+        cpx ch_n
         bne @walk
         lda #0                  ; (not reached: r < S)
         rts
 @found: txa
         rts
+
+; ============================================================================
+; tlm_choose: A = the next token by reply_set.hpp's rule (choose_symbol):
+; the candidates gathered into ch_sym/ch_lo/ch_hi (ch_n of them: every
+; token, or with a reply set the distinct next tokens of the live replies,
+; ascending), then tlm_argmax (tlm_inv_temp = 0) or tlm_sample over them;
+; with a reply set the cursor (rs_lo, rs_hi, rs_k) moves past the token.
+; ============================================================================
+tlm_choose:
+.if TLM_REPLIES = 0
+        lda #<TLM_V             ; ch_lo/ch_hi are the logits themselves
+        sta ch_n
+        lda tlm_inv_temp
+        ora tlm_inv_temp+1
+        bne :+
+        jmp tlm_argmax
+:       jmp tlm_sample
+.else
+        lda #0                  ; live: the replies of [lo, hi) that fit the
+        sta rs_fit              ; room, or all of them when none does
+        ldx rs_lo
+@f:     cpx rs_hi
+        beq @g0
+        lda rs_room
+        cmp tlm_rs_len,x        ; len <= room?
+        bcs @fits
+        inx
+        bne @f
+@fits:  inc rs_fit
+@g0:    lda #0
+        sta ch_n
+        ldx rs_lo
+@g:     cpx rs_hi
+        beq @gd
+        lda rs_fit
+        beq @live
+        lda rs_room
+        cmp tlm_rs_len,x
+        bcc @gn                 ; too long while another fits
+@live:  stx rs_i
+        jsr rs_sym
+        ldy ch_n
+        beq @add
+        cmp ch_sym-1,y
+        beq @gn0                ; the same token as the last candidate
+@add:   sta ch_sym,y
+        tax
+        lda tlm_logits_lo,x
+        sta ch_lo,y
+        lda tlm_logits_hi,x
+        sta ch_hi,y
+        inc ch_n
+@gn0:   ldx rs_i
+@gn:    inx
+        jmp @g
+@gd:    lda tlm_inv_temp
+        ora tlm_inv_temp+1
+        bne @smp
+        jsr tlm_argmax
+        jmp @pk
+@smp:   jsr tlm_sample
+@pk:    tax
+        lda ch_sym,x
+        sta rs_t
+        ldx rs_lo               ; lo = the first reply with the token at k
+@a1:    jsr rs_sym
+        cmp rs_t
+        beq @a2
+        inx
+        bne @a1
+@a2:    stx rs_lo
+@a3:    inx                     ; hi = the first one after it without
+        cpx rs_hi
+        beq @a4
+        jsr rs_sym
+        cmp rs_t
+        beq @a3
+        stx rs_hi
+@a4:    inc rs_k
+        lda rs_t
+        rts
+
+; A = the token of reply X at position rs_k (X kept; tlm_p2, Y changed).
+rs_sym: clc
+        lda #<tlm_rs_syms
+        adc tlm_rs_off_lo,x
+        sta tlm_p2
+        lda #>tlm_rs_syms
+        adc tlm_rs_off_hi,x
+        sta tlm_p2+1
+        ldy rs_k
+        lda (tlm_p2),y
+        rts
+.endif
 
 ; ============================================================================
 ; tlm_token_bytes: for the token A, tlm_ptr = its bytes and Y = their count
@@ -2441,6 +2544,17 @@ tlm_begin:
         iny
 .endif
         sty tlm_seq_n
+.if TLM_REPLIES
+        lda #0                  ; the reply cursor: every reply, k = 0,
+        sta rs_lo               ; room = T - n + 1
+        sta rs_k
+        lda #TLM_REPLIES
+        sta rs_hi
+        lda #<(TLM_T+1)
+        sec
+        sbc tlm_seq_n
+        sta rs_room
+.endif
         ; 4. step them
         lda #0
         sta tlm_pos

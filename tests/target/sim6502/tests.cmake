@@ -166,6 +166,10 @@ tinylm_transformer_mutant(value_sums --mutate "jsr add_t\n        jsr shl7_t" "j
 tinylm_transformer_mutant(merge_order --mutate "adc #TLM_FIRST_MERGE" "adc #TLM_FIRST_MERGE+1")
 tinylm_transformer_mutant(xorshift --mutate "lda #13\n        jsr xs_shl_a" "lda #12\n        jsr xs_shl_a")  # sampling
 tinylm_transformer_mutant(top_k --mutate "cpy tlm_top_k\n        bcc @toohi" "cpy tlm_top_k\n        bcs @toohi")
+# the reply set (tlm_choose): replies too long for the context left stay live;
+# the cursor's range is not narrowed at its end
+tinylm_transformer_mutant(reply_fit --mutate "cmp tlm_rs_len,x\n        bcc @gn" "cmp tlm_rs_len,x\n        bcc @live")
+tinylm_transformer_mutant(reply_cursor --mutate "        stx rs_hi\n@a4:" "        nop\n        nop\n        nop\n@a4:")
 
 # The bundled transformers (rebuilt from their recorded commands by the
 # zoo.reproducible tests of the g++ build): every held-out chat prompt; the

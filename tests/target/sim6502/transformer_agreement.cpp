@@ -125,10 +125,11 @@ request reply_request(const tf::model_view& m, const tf::buffers& b, const std::
   r.steps = n;
   std::string reply;
   tinylm::xorshift32 rng(tinylm::mix_seed(how.seed));
+  tinylm::reply_cursor cursor = tinylm::reply_start(m.replies, m.context - n + 1);
   for (std::size_t p = n; reply.size() < max_length;) {
     if (logits) r.expected += logits_record(b, m.vocab);
-    const std::size_t k = how.inv_temp == 0 ? tinylm::argmax(b.logits, m.vocab)
-                                            : tinylm::sample_top_k(b.logits, m.vocab, how.inv_temp, how.top_k, rng);
+    const std::size_t k = tinylm::choose_symbol(b.logits, m.vocab, m.replies, cursor, how.inv_temp, how.top_k, rng);
+    cursor = tinylm::reply_advance(m.replies, cursor, static_cast<std::uint8_t>(k));
     r.expected.push_back('T');
     r.expected.push_back(static_cast<char>(k));
     if (k == tinylm::bpe::end_token || k == tinylm::bpe::sep_token) break;
@@ -147,6 +148,18 @@ request reply_request(const tf::model_view& m, const tf::buffers& b, const std::
   r.expected.push_back('E');
   const auto lib = tf::generate<4096>(m, b, prompt, how.seed, max_length, how.inv_temp, how.top_k);
   if (lib.view() != reply) throw failure("internal error: the oracle's loop differs from generate()");
+  // A model with a reply set answers with one of its replies (unless
+  // max_length cut the bytes): the emulator's reply is compared with this one.
+  if (!m.replies.empty() && reply.size() < max_length) {
+    bool found = false;
+    for (std::size_t i = 0; i < m.replies.count && !found; ++i) {
+      tinylm::fixed_string<4096> text;
+      for (std::size_t j = 0; j + 1 < m.replies.length(i); ++j)
+        tinylm::bpe::append_token(m.tokenizer, m.replies.at(i, j), text);
+      found = text.view() == reply;
+    }
+    if (!found) throw failure("the reply '" + reply + "' to '" + prompt + "' is not in the model's reply set");
+  }
   return r;
 }
 

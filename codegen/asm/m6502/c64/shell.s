@@ -34,7 +34,7 @@
 
 .setcpu "6502"
 
-.import tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes, tlm_seed, tlm_sample
+.import tlm_begin, tlm_step, tlm_choose, tlm_token_bytes, tlm_seed
 .import tlm_rng, tlm_inv_temp, tlm_top_k
 .import tlm_pos, __ZEROPAGE_SIZE__
 .importzp tlm_ptr
@@ -162,11 +162,7 @@ reply:  lda #2
         jsr tlm_seed
         jsr leave
 @next:  jsr enter
-.if TLM_C64_INV_TEMP = 0
-        jsr tlm_argmax
-.else
-        jsr tlm_sample
-.endif
+        jsr tlm_choose          ; argmax or sampling, inside the reply set
         sta token
         cmp #2
         bcc @done               ; END or SEP

@@ -28,7 +28,7 @@
 .setcpu "6502"
 
 .import _read, _write, _exit, pushax
-.import tlm_begin, tlm_step, tlm_argmax, tlm_token_bytes, tlm_seed, tlm_sample
+.import tlm_begin, tlm_step, tlm_choose, tlm_token_bytes, tlm_seed
 .import tlm_rng, tlm_inv_temp, tlm_top_k
 .import tlm_logits_lo, tlm_logits_hi, tlm_pos, tlm_seq_n
 .importzp tlm_ptr
@@ -169,13 +169,7 @@ _main:
         and #1
         beq @pick
         jsr write_logits
-@pick:  lda tlm_inv_temp
-        ora tlm_inv_temp+1
-        bne @draw
-        jsr tlm_argmax
-        jmp @chosen
-@draw:  jsr tlm_sample
-@chosen:
+@pick:  jsr tlm_choose          ; argmax or sampling (inv_temp), inside the reply set
         sta token
         lda #'T'
         sta out_buf

@@ -253,6 +253,13 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
                               max_6502_rows, n));
   if (H * T > 256)
     throw error(fmt::format("the 6502 runtime needs heads x context <= 256 (this model has {} x {})", H, T));
+  const tinylm::reply_set_view& rs = m.replies;
+  if (rs.count > 255)
+    throw error(fmt::format("the 6502 runtime takes a reply set of at most 255 replies (this model has {})", rs.count));
+  for (std::size_t r = 0; r < rs.count; ++r)
+    if (rs.length(r) > 255)
+      throw error(fmt::format("the 6502 runtime takes replies of at most 254 tokens (reply {} has {})", r,
+                              rs.length(r) - 1));
 
   transformer_6502 out;
   out.zero_page = {{"tlm_plo", 2, "the squares' low page + (a + 128): D[255 + a - w]", ""},
@@ -303,6 +310,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
       {"sm_wl", V, "their weights", ""}, {"sm_wh", V, "", ""}, {"sm_lo", 3, "", ""}, {"sm_hi", 3, "", ""},
       {"sm_mid", 2, "", ""}, {"sm_n", 1, "", ""}, {"sm_s", 3, "", ""}, {"sm_i", 1, "", ""}, {"sm_t", 1, "", ""},
       {"st_i", 1, "", ""}, {"st_e", 4, "", ""}, {"st_best", 1, "", ""}, {"st_m", 2, "", ""},
+      {"ch_n", 1, "tlm_choose: the candidates (argmax, sampling)", ""},
       {"bp_k", 1, "encode: the merge", ""}, {"bp_l", 1, "", ""}, {"bp_r", 1, "", ""}, {"bp_id", 1, "", ""},
       {"tlm_token", 1, "the token being stepped", ""}, {"tlm_pos", 1, "its position", ""},
       {"tlm_seq_n", 1, "", ""}, {"tlm_seq", T, "the start sequence", Ts},
@@ -318,7 +326,16 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
       {"tlm_sv2_lo", L * d, "per layer, column: sum over positions of v^2", ""}, {"tlm_sv2_mid", L * d, "", ""},
       {"tlm_sv2_hi", L * d, "", ""},
       {"tlm_sv1_lo", L * d, "per layer, column: sum over positions of v", ""}, {"tlm_sv1_hi", L * d, "", ""}};
+  if (!rs.empty()) {
+    out.buffers.insert(out.buffers.end(),
+                       {{"ch_sym", V, "the candidates' tokens", ""}, {"ch_lo", V, "their logits", ""},
+                        {"ch_hi", V, "", ""}, {"rs_lo", 1, "the reply cursor: live replies [lo, hi)", ""},
+                        {"rs_hi", 1, "", ""}, {"rs_k", 1, "tokens chosen", ""},
+                        {"rs_room", 1, "the most tokens a reply may have", ""}, {"rs_fit", 1, "", ""},
+                        {"rs_i", 1, "", ""}, {"rs_t", 1, "", ""}});
+  }
   std::string buffers = reservation_lines(out.buffers);
+  if (rs.empty()) buffers += "ch_lo = tlm_logits_lo   ; no reply set: the candidates are the logits\nch_hi = tlm_logits_hi\n";
   buffers +=
       "at_k = at_desc\nat_v = at_desc+2\nat_sklo = at_desc+4\nat_skmid = at_desc+6\nat_skhi = at_desc+8\n"
       "at_sv2lo = at_desc+10\nat_sv2mid = at_desc+12\nat_sv2hi = at_desc+14\nat_sv1lo = at_desc+16\n"
@@ -339,6 +356,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
                                 {"PROMPT_ROOM", std::to_string(m.prompt_room())},
                                 {"MERGES", std::to_string(tok.merge_count)},
                                 {"FIRST_MERGE", std::to_string(tinylm::bpe::first_base + tok.base_count)},
+                                {"REPLIES", std::to_string(rs.count)},
                                 {"ZERO_PAGE", reservation_lines(out.zero_page)},
                                 {"BUFFERS", buffers}})};
 
@@ -350,7 +368,8 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
       ".export tlm_layers, tlm_head, tlm_norm_final\n"
       ".export tlm_dlo, tlm_dhi, tlm_exp_lo, tlm_exp_hi, tlm_qs_lo, tlm_qs_hi, tlm_qn_lo, tlm_qn_hi\n"
       ".export tlm_tok, tlm_pos_emb, tlm_token_of, tlm_merge_l, tlm_merge_r\n"
-      ".export tlm_tb_off_lo, tlm_tb_off_hi, tlm_tb_len, tlm_tb_bytes\n"
+      ".export tlm_tb_off_lo, tlm_tb_off_hi, tlm_tb_len, tlm_tb_bytes\n" +
+      std::string(rs.empty() ? "" : ".export tlm_rs_syms, tlm_rs_off_lo, tlm_rs_off_hi, tlm_rs_len\n") +
       ".import tlm_matvec, tlm_norm, tlm_attention\n"
       ".import tlm_x_lo, tlm_x_hi, tlm_abuf, tlm_qbuf, tlm_kbuf, tlm_vbuf, tlm_obuf, tlm_ubuf\n"
       ".import tlm_logits_lo, tlm_logits_hi, tlm_kcache, tlm_vcache\n"
@@ -473,6 +492,23 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
     data.bytes(len);
     data.label("tlm_tb_bytes", "every token's bytes (decode)");
     data.bytes(bytes);
+  }
+  // the reply set (reply_set.hpp)
+  if (!rs.empty()) {
+    std::vector<std::uint8_t> syms(rs.symbols, rs.symbols + rs.symbol_bytes()), off_lo, off_hi, len;
+    for (std::size_t r = 0; r < rs.count; ++r) {
+      off_lo.push_back(static_cast<std::uint8_t>(rs.offsets[r]));
+      off_hi.push_back(static_cast<std::uint8_t>(rs.offsets[r] >> 8));
+      len.push_back(static_cast<std::uint8_t>(rs.length(r) - 1));
+    }
+    data.label("tlm_rs_syms", fmt::format("the {} replies' tokens, each ending with END, sorted", rs.count));
+    data.bytes(syms);
+    data.label("tlm_rs_off_lo", "reply -> offset of its tokens");
+    data.bytes(off_lo);
+    data.label("tlm_rs_off_hi");
+    data.bytes(off_hi);
+    data.label("tlm_rs_len", "reply -> its tokens before END");
+    data.bytes(len);
   }
 
   // ---- the stages of a token: descriptors and calls ----
