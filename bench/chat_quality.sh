@@ -5,6 +5,7 @@
 # (bench/chat_quality/chat_quality.cpp). Prints markdown.
 #
 #   bench/chat_quality.sh [BUILD_DIR] [TINYCHAT_MODEL] [GUESS_MODEL]
+#   FREE=1 bench/chat_quality.sh ...   (decoding without the models' reply sets)
 #
 # The models default to the bundled ones (compiled in); a hash-MLP model file
 # may be given instead. Every run on the test sets goes into the log of
@@ -23,9 +24,9 @@ for m in tinychat guess; do
   echo
   echo "$m (model: $model):"
   echo
-  "$q" --model "$model" --train "$c/$m.txt" "validation ($m-heldout.txt)=$c/$m-heldout.txt"
+  "$q" --model "$model" ${FREE:+--free} --train "$c/$m.txt" "validation ($m-heldout.txt)=$c/$m-heldout.txt"
   echo
-  "$q" --model "$model" --train "$c/$m.txt" \
+  "$q" --model "$model" ${FREE:+--free} --train "$c/$m.txt" \
     "paraphrase=$c/test/$m-paraphrase.txt" "typo=$c/test/$m-typo.txt" "order=$c/test/$m-order.txt" \
     "filler=$c/test/$m-filler.txt" "case=$c/test/$m-case.txt"
 done

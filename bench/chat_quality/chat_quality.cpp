@@ -1,8 +1,11 @@
 // tinylm-chat-quality: exact-reply accuracy of a chat model on prompt sets,
 // beside the simple baselines, with a paired comparison.
 //
-//   tinylm-chat-quality --model tinychat|guess|FILE.safetensors --train CORPUS
+//   tinylm-chat-quality --model tinychat|guess|FILE.safetensors [--free] --train CORPUS
 //                       NAME=SET.txt [NAME=SET.txt ...]
+//
+// --free decodes without the model's reply set (tinylm/reply_set.hpp), to
+// show what the set does to accuracy.
 //
 // For every set (a `prompt | REPLY` file) it prints one markdown row:
 //   model       exact replies of the model (argmax: hashmlp::generate or
@@ -59,15 +62,17 @@ double jaccard(const std::set<std::string>& a, const std::set<std::string>& b) {
 
 int main(int argc, char** argv) {
   std::string model_arg, train_path;
+  bool free = false;
   std::vector<std::pair<std::string, std::string>> sets;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--model" && i + 1 < argc) model_arg = argv[++i];
     else if (a == "--train" && i + 1 < argc) train_path = argv[++i];
+    else if (a == "--free") free = true;
     else if (a.find('=') != std::string::npos) sets.emplace_back(a.substr(0, a.find('=')), a.substr(a.find('=') + 1));
     else {
       std::fprintf(stderr,
-                   "usage: tinylm-chat-quality --model tinychat|guess|FILE.safetensors --train CORPUS NAME=SET...\n");
+                   "usage: tinylm-chat-quality --model tinychat|guess|FILE.safetensors [--free] --train CORPUS NAME=SET...\n");
       return 2;
     }
   }
@@ -77,7 +82,8 @@ int main(int argc, char** argv) {
   }
   try {
     std::function<std::string(const std::string&)> reply_of;
-    const auto hashmlp_reply = [](tinylm::hashmlp::model_view m, std::uint32_t seed) {
+    const auto hashmlp_reply = [free](tinylm::hashmlp::model_view m, std::uint32_t seed) {
+      if (free) m.replies = {};
       return [m, seed](const std::string& prompt) {
         const auto out = tinylm::hashmlp::generate<256>(m, prompt, seed, 128);
         return std::string(out.data(), out.size());
@@ -90,12 +96,14 @@ int main(int argc, char** argv) {
     } else if (gen::model_file_format(model_arg) == gen::transformer_format) {
       auto m = std::make_shared<gen::transformer_tables>(gen::read_transformer_file(model_arg));
       auto ws = std::make_shared<gen::transformer_workspace>(m->view());
+      if (free) m->replies = {};
       reply_of = [m, ws](const std::string& prompt) {
         const auto out = tinylm::transformer::generate<256>(m->view(), ws->refs(), prompt, m->default_seed, 128);
         return std::string(out.data(), out.size());
       };
     } else {
       auto m = std::make_shared<gen::hashmlp_tables>(gen::read_hashmlp_file(model_arg));
+      if (free) m->replies = {};
       reply_of = [m](const std::string& prompt) {
         const auto out = tinylm::hashmlp::generate<256>(m->view(), prompt, m->default_seed, 128);
         return std::string(out.data(), out.size());

@@ -221,6 +221,19 @@ TEST_CASE("a tiny corpus is learned exactly, and the integer path is the library
   const std::string header = gen::hashmlp_header(r.model, "tiny", "tinylm::test", "tinylm-gen train ...");
   CHECK(header.find("static_assert(tinylm::hashmlp::hashmlp_model<tiny>);") != std::string::npos);
   CHECK(header.find("//   tinylm-gen train ...\n") != std::string::npos);
+  // With the corpus's reply set: the file round-trips; the header has it; a
+  // symbol outside the alphabet (+ END) is refused.
+  gen::hashmlp_tables with_set = r.model;
+  with_set.replies = gen::hashmlp_reply_set(pairs, with_set.alphabet);
+  REQUIRE(with_set.replies.count() >= 2);
+  gen::write_hashmlp_file(path, with_set);
+  CHECK(gen::hashmlp_file_bytes(gen::read_hashmlp_file(path)) == gen::hashmlp_file_bytes(with_set));
+  CHECK(gen::hashmlp_header(with_set, "tiny", "tinylm::test", "-").find("static constexpr std::size_t reply_count = ") !=
+        std::string::npos);
+  with_set.replies.symbols[0] = static_cast<std::uint8_t>(with_set.alphabet.size() + 1);
+  gen::write_hashmlp_file(path, with_set);
+  REQUIRE_THROWS_WITH(gen::read_hashmlp_file(path),
+                      Catch::Contains("corrupt model file") && Catch::Contains("outside the model's outputs"));
   fs::remove_all(dir);
 }
 

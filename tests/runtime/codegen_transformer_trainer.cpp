@@ -164,6 +164,40 @@ TEST_CASE("the transformer model file round-trips and refuses corrupt files", "[
   wrong.fracs[2] = 60;
   write(gen::transformer_file_bytes(wrong));
   REQUIRE_THROWS_WITH(gen::read_transformer_file(path), Catch::Contains("a fraction is outside"));
+
+  // The reply set: it round-trips, and a malformed one is refused.
+  gen::transformer_tables with_set = m;
+  with_set.replies = gen::transformer_reply_set(tiny_chat, m.tokenizer);
+  REQUIRE(with_set.replies.count() >= 2);
+  write(gen::transformer_file_bytes(with_set));
+  const gen::transformer_tables back_set = gen::read_transformer_file(path);
+  CHECK(back_set.replies.symbols == with_set.replies.symbols);
+  CHECK(back_set.replies.offsets == with_set.replies.offsets);
+  CHECK(gen::transformer_file_bytes(m).find("reply_symbols") == std::string::npos);  // no set: no tensors
+  const auto refused = [&](gen::transformer_tables t, const char* why) {
+    write(gen::transformer_file_bytes(t));
+    REQUIRE_THROWS_WITH(gen::read_transformer_file(path), Catch::Contains("corrupt model file") && Catch::Contains(why));
+  };
+  wrong = with_set;
+  wrong.replies.symbols[0] = static_cast<std::uint8_t>(m.vocab());  // outside the vocabulary
+  refused(wrong, "outside the model's outputs");
+  wrong = with_set;
+  wrong.replies.symbols[wrong.replies.offsets[1] - 1] = 5;  // the first reply loses its END
+  refused(wrong, "END");
+  wrong = with_set;
+  wrong.replies.offsets[1] = 0;  // an empty first reply
+  refused(wrong, "offsets must increase");
+  wrong = with_set;
+  wrong.replies.offsets.back() = static_cast<std::uint16_t>(wrong.replies.offsets.back() - 1);
+  refused(wrong, "does not end at the size");
+  wrong = with_set;
+  wrong.shape.chat = false;
+  refused(wrong, "only a chat model has a reply set");
+  // Only one of the two tensors: cut the other's name out of the file.
+  std::string one = gen::transformer_file_bytes(with_set);
+  one.replace(one.find("\"reply_offsets\""), 15, "\"reply_offsetz\"");
+  write(one);
+  REQUIRE_THROWS_WITH(gen::read_transformer_file(path), Catch::Contains("reply_symbols and reply_offsets come together"));
   std::filesystem::remove_all(dir);
 }
 

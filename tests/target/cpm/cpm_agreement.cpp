@@ -80,6 +80,7 @@ owned_model model_of() {
   m.biases.assign(std::begin(T::biases), std::end(T::biases));
   m.shifts.assign(std::begin(T::shifts), std::end(T::shifts));
   m.default_seed = T::default_seed;
+  m.replies = gen::copy_of(tinylm::reply_set_of<T>());  // the bundled chat models' reply sets
   return m;
 }
 

@@ -299,7 +299,11 @@ int run_checks(const options& o) {
       how.inv_temp = i % 3 == 1 ? 256 : 200;
       how.top_k = i % 3 == 1 ? 0 : 5;
     }
-    requests.push_back(reply_request(m, b, prompt, max_length, i % 4 == 0, how, label));
+    // Logits with every fourth reply and with the long prompts (their
+    // encoding uses the merges: with a reply set the chosen tokens alone can
+    // hide a wrong encoding).
+    const bool logits = i % 4 == 0 || prompt.size() > 200;
+    requests.push_back(reply_request(m, b, prompt, max_length, logits, how, label));
     ++i;
   }
 

@@ -2,4 +2,7 @@
 samplestart:
         ret
 choose:
+        ld a,@OUTPUTS8@
+        ld (v_chn),a
+choosen:
         jp argmax

@@ -228,8 +228,9 @@ lower:
         add a,32
         ret
 
-; argmax of the @OUTPUTS@ int16 logits: A = the index (ties: the lowest):
-; mirrors tinylm::argmax (include/tinylm/sampling.hpp).
+; argmax of the first (v_chn) int16 logits (1..256, 0 = 256; the chooser
+; sets it: all @OUTPUTS@, or a reply set's candidates): A = the index (ties:
+; the lowest): mirrors tinylm::argmax (include/tinylm/sampling.hpp).
 argmax:
         ld hl,@LOGITS@
         ld e,(hl)
@@ -241,7 +242,10 @@ argmax:
         xor a
         ld (v_best),a
         ld c,1
-        ld b,@OUTPUTS@-1
+        ld a,(v_chn)
+        dec a
+        jr z,amdone
+        ld b,a
 amloop:
         push hl
         ld a,(hl)
@@ -265,6 +269,7 @@ amnot:
         inc hl
         inc c
         djnz amloop
+amdone:
         ld a,(v_best)
         ret
 
@@ -534,4 +539,5 @@ v_poll: equ @V_POLL@
 v_obj: equ @V_OBJ@
 v_asked: equ @V_ASKED@
 v_win: equ @V_WIN@
+v_chn: equ @V_CHN@
 ;@SAMPLING_RAM@

@@ -8,8 +8,12 @@ samplestart:
         ld hl,@S0HI@
         ld (v_state+2),hl
         ret
-; choose: A = the sampled index (one draw of the rng per call)
+; choose: A = the sampled index (one draw of the rng per call) among all
+; @OUTPUTS8@ logits (0 = 256); choosen: among the first (v_chn) (a reply set's candidates)
 choose:
+        ld a,@OUTPUTS8@
+        ld (v_chn),a
+choosen:
         call argmax
         ld l,a
         ld h,0
@@ -26,6 +30,14 @@ choose:
         ld a,@TOPK@
         or a
         jr z,smweights
+        ld a,(v_chn)
+        or a
+        jr z,smtopk
+        ld b,a
+        ld a,@TOPK@
+        cp b
+        jr nc,smweights
+smtopk:
         xor a
         ld (v_all),a
         ld hl,0
@@ -76,7 +88,7 @@ smweights:
         ld (v_lp),hl
         ld hl,@WEIGHTS@
         ld (v_wp),hl
-        ld a,@OUTPUTS8@
+        ld a,(v_chn)
         ld (v_cnt),a
 smwl:
         ld hl,(v_lp)
@@ -178,7 +190,8 @@ smmsh:
 ; sampling.hpp's sample_top_k
         ld hl,@WEIGHTS@
         ld c,0
-        ld b,@OUTPUTS8@
+        ld a,(v_chn)
+        ld b,a
 smwk:
         ld e,(hl)
         inc hl
@@ -235,7 +248,8 @@ kqno:
 ; saturating at 255
 cntge:
         ld hl,@LOGITS@
-        ld b,@OUTPUTS8@
+        ld a,(v_chn)
+        ld b,a
         ld c,0
 cgl:
         push hl

@@ -263,7 +263,11 @@ double integer_accuracy(const hm::model_view& m, const std::vector<chat_pair>& p
   if (pairs.empty()) return 0;
   std::size_t ok = 0;
   for (const auto& p : pairs) {
-    const std::size_t max_len = std::min<std::size_t>(p.reply.size() + 1, 256);
+    // Without a reply set, a reply one symbol longer than the expected one is
+    // wrong however it goes on: stop there. With one, the length limit is
+    // part of the rule (replies longer than it are left out), so it must not
+    // depend on the expected reply: 255, and the set's replies end by themselves.
+    const std::size_t max_len = m.replies.empty() ? std::min<std::size_t>(p.reply.size() + 1, 256) : 255;
     const auto out = hm::generate<256>(m, p.prompt, seed, max_len);
     if (std::string_view(out.data(), out.size()) == p.reply) ++ok;
   }

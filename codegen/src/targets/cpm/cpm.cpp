@@ -34,7 +34,14 @@ constexpr std::size_t game_code_bytes = 167;
 // the top k are stored as 0: the walk then passes them without effect,
 // exactly as if it walked the kept candidates only.
 // sampling.asm's code size as z80asm assembles it (the exp table follows it).
-constexpr std::size_t sampling_code_bytes = 560;
+constexpr std::size_t sampling_code_bytes = 582;
+
+// A model with a reply set (tinylm/reply_set.hpp): reply_set.asm wraps the
+// chooser (its samplestart / choose become rs_samplestart / choose0 and it
+// calls choosen, the chooser over the first v_chn logits); its code size as
+// z80asm assembles it. Its tables: the replies' symbols, a word offset and a
+// length byte per reply.
+constexpr std::size_t reply_set_code_bytes = 226;
 
 // The routine of weight byte value b (four rows, codes 2t..2t+1 = row t):
 // 0 nothing, +1 add x, -1 subtract x, -2 subtract x twice; each row then
@@ -72,7 +79,7 @@ std::string byte_routine(unsigned b, std::size_t* bytes) {
 
 // The size of chat.asm's fixed code (up to ;@HOOKS@) as z80asm assembles it (the target test checks the
 // .COM size against the plan).
-constexpr std::size_t fixed_code_bytes = 688;
+constexpr std::size_t fixed_code_bytes = 693;
 // forward: per layer `ld ix,nn` (4) + `call nn` (3); then `ret`.
 constexpr std::size_t per_layer_code_bytes = 7;
 // promptpass: ld ix (4), call (3), ld hl/ld de/ld bc (3 each), 3 x ldir (2),
@@ -125,7 +132,8 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   std::size_t hooks_bytes = 1;
   // ---- choosing the next symbol: argmax, or seeded top-k sampling ----
   std::string chooser = asm_template("z80/cpm/argmax_choice.asm");
-  std::size_t chooser_bytes = 4;
+  std::size_t chooser_bytes = 9;
+  if (!m.replies.empty()) chooser_bytes += reply_set_code_bytes;
   // The RAM plan comes below; the sampling code's addresses are filled in then.
   template_values sampling_values;
   if (sampled) {
@@ -145,7 +153,7 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
                        {"INVTEMP", std::to_string(options.inv_temp_q8)},
                        {"OUTPUTS8", std::to_string(outputs & 255)},
                        {"EXP_TABLE", exp_lines}};
-    chooser_bytes = sampling_code_bytes + sizeof table;
+    chooser_bytes = sampling_code_bytes + sizeof table + (m.replies.empty() ? 0 : reply_set_code_bytes);
   }
   if (game) {
     if (options.objects.size() > 32) throw error("cpm: at most 32 objects");
@@ -200,6 +208,22 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   data += "; ---- the model ----\nalphabet:\n";
   db_lines(data, reinterpret_cast<const std::uint8_t*>(m.alphabet), m.symbols());
   std::size_t data_bytes = m.symbols();
+  const tinylm::reply_set_view& rs = m.replies;
+  if (!rs.empty()) {
+    if (rs.count > 255) throw error(fmt::format("cpm: a reply set holds at most 255 replies (this one {})", rs.count));
+    std::vector<std::uint8_t> len;
+    std::string offsets;
+    for (std::size_t r = 0; r < rs.count; ++r) {
+      if (rs.length(r) > 255) throw error(fmt::format("cpm: reply {} is longer than 254 symbols", r));
+      len.push_back(static_cast<std::uint8_t>(rs.length(r) - 1));
+      offsets += fmt::format("        dw {}\n", rs.offsets[r]);
+    }
+    data += fmt::format("rssyms:  ; the reply set: {} replies' symbols, each ending with END\n", rs.count);
+    db_lines(data, rs.symbols, rs.symbol_bytes());
+    data += "rsoff:  ; reply -> the offset of its symbols\n" + offsets + "rslen:  ; reply -> its symbols before END\n";
+    db_lines(data, len.data(), len.size());
+    data_bytes += rs.symbol_bytes() + 3 * rs.count;
+  }
   for (std::size_t l = 0; l < L; ++l) {
     cols[l] = columns_of(m, l);
     for (std::uint8_t b : cols[l]) used[b] = true;
@@ -249,6 +273,8 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   const std::size_t rows0 = m.sizes[1];
   p.ram_start = ram;
   p.ram_end = sampled ? weights_buf + 0x200 : stack_top;
+  const std::uint32_t reply_page = p.ram_end;  // a reply set's candidates' symbols
+  if (!m.replies.empty()) p.ram_end += 0x100;
   p.stack_top = stack_top;
   if (p.ram_end > options.tpa_top)
     throw error(fmt::format("the model does not fit the cpm target: its RAM ends at 0x{:04X}, past the TPA top "
@@ -263,11 +289,15 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
   p.ram.push_back({ring, 256, "prompt ring (the line's last 255 bytes)"});
   p.ram.push_back({base, 3 * rows0, "layer 0: bias + the prompt's columns (once per line)"});
   if (m.context_length > 0) p.ram.push_back({ctx, m.context_length, "context"});
-  p.ram.push_back({v_base, 14, "variables"});
+  p.ram.push_back({v_base, 15, "variables"});
   p.ram.push_back({stack_top - 64, 64, "stack"});
   if (sampled) {
     p.ram.push_back({sv, 27, "sampling variables (rng state, product, sum, threshold)"});
     p.ram.push_back({weights_buf, 2 * outputs, "sampling weights (16-bit)"});
+  }
+  if (!m.replies.empty()) {
+    p.ram.push_back({v_base + 48, 5, "the reply set's cursor (tinylm/reply_set.hpp)"});
+    p.ram.push_back({reply_page, outputs, "the reply set's candidates' symbols"});
   }
 
   // ---- code: the template filled in ----
@@ -276,6 +306,25 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
     sampling_values["LOGITS"] = num(logits);
     sampling_values["WEIGHTS"] = num(weights_buf);
     chooser = fill_template("z80/cpm/sampling.asm", sampling_values);
+  } else {
+    chooser = fill_template("z80/cpm/argmax_choice.asm", {{"OUTPUTS8", num(outputs & 255)}});
+  }
+  std::string reply_ram;
+  if (!rs.empty()) {
+    // The chooser's entry points become the wrapper's (reply_set.asm).
+    const auto rename = [&](const std::string& from, const std::string& to) {
+      const auto at = chooser.find("\n" + from + ":\n");
+      if (at == std::string::npos) throw error("internal: the chooser template has no " + from);
+      chooser.replace(at + 1, from.size(), to);
+    };
+    rename("samplestart", "rs_samplestart");
+    rename("choose", "choose0");
+    chooser += fill_template("z80/cpm/reply_set.asm", {{"ROOM", num(std::min<std::size_t>(options.max_reply, 255))},
+                                                       {"NREPLIES", num(rs.count)},
+                                                       {"LOGITS", num(logits)}});
+    reply_ram = fmt::format("v_rslo: equ {}\nv_rshi: equ {}\nv_rsk: equ {}\nv_rst: equ {}\nv_rsfit: equ {}\n"
+                            "v_chsym: equ {}\n",
+                            v_base + 48, v_base + 49, v_base + 50, v_base + 51, v_base + 52, reply_page);
   }
   std::string forward_calls;
   for (std::size_t l = 0; l < L; ++l) forward_calls += fmt::format("        ld ix,layer{}\n        call tlm_layer\n", l);
@@ -357,7 +406,8 @@ cpm_program emit_cpm(const hm::model_view& m, const cpm_options& options) {
        {"V_OBJ", num(v_base + 11)},
        {"V_ASKED", num(v_base + 12)},
        {"V_WIN", num(v_base + 13)},
-       {"SAMPLING_RAM", sampling_ram}});
+       {"V_CHN", num(v_base + 14)},
+       {"SAMPLING_RAM", sampling_ram + reply_ram}});
   p.asm_text = code;
   return p;
 }
