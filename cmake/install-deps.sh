@@ -16,6 +16,8 @@ packages=(
   cc1541 mame
   # CP/M target: Z80 assemblers (z80asm; pasmo for the cross-check) and the Z80 emulator library
   z80asm pasmo libz80ex-dev
+  # firmware: the Arm bare-metal toolchain (C++ library and newlib) and QEMU (examples/firmware)
+  gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib libnewlib-arm-none-eabi qemu-system-arm
   # training curves (tinylm-gen train writes a PNG with gnuplot)
   gnuplot-nox
 )

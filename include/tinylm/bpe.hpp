@@ -93,7 +93,7 @@ constexpr std::uint8_t base_token(const tokenizer_view& t, std::uint8_t byte) no
 // gives 0 tokens.
 constexpr std::size_t encode(const tokenizer_view& t, std::string_view text, std::uint8_t* out) noexcept {
   if (validate(t) != nullptr) return 0;
-  if (text.size() > max_text) text = text.substr(text.size() - max_text);
+  if (text.size() > max_text) text.remove_prefix(text.size() - max_text);  // (no substr: it can throw)
   std::uint8_t token_of[256] = {};
   for (std::size_t b = 0; b < 256; ++b) token_of[b] = base_token(t, t.normalise[b]);
   std::size_t n = 0;
@@ -149,7 +149,7 @@ constexpr fixed_string<Capacity> decode(const tokenizer_view& t, const std::uint
 template <std::size_t Capacity>
 constexpr fixed_string<Capacity> normalised(const tokenizer_view& t, std::string_view text) noexcept {
   fixed_string<Capacity> out;
-  if (text.size() > max_text) text = text.substr(text.size() - max_text);
+  if (text.size() > max_text) text.remove_prefix(text.size() - max_text);  // (no substr: it can throw)
   for (char c : text) out.push_back(static_cast<char>(t.normalise[static_cast<std::uint8_t>(c)]));
   return out;
 }

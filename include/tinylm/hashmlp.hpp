@@ -246,8 +246,10 @@ constexpr model_view view_of() noexcept {
 
 // The hashed part of a prompt: its last max_prompt_bytes bytes.
 constexpr std::string_view prompt_tail(std::string_view prompt) noexcept {
-  return prompt.size() > max_prompt_bytes ? prompt.substr(prompt.size() - max_prompt_bytes)
-                                          : prompt;
+  // (remove_prefix, not substr: substr's range check can throw, and a
+  // firmware build would link the exception machinery for it)
+  if (prompt.size() > max_prompt_bytes) prompt.remove_prefix(prompt.size() - max_prompt_bytes);
+  return prompt;
 }
 
 // counts[0..128) = trigram_hash(prompt_tail(prompt)).
@@ -260,7 +262,7 @@ constexpr void prompt_features(std::string_view prompt, std::uint8_t* counts) no
 // min(C, context.size()) bytes of context.
 constexpr void make_features(const model_view& m, const std::uint8_t* prompt_buckets,
                              std::string_view context, std::int16_t* x) noexcept {
-  if (context.size() > m.context_length) context = context.substr(context.size() - m.context_length);
+  if (context.size() > m.context_length) context.remove_prefix(context.size() - m.context_length);
   std::uint8_t ctx[buckets]{};
   trigram_hash(context.data(), context.size(), ctx, buckets);
   for (std::size_t j = 0; j < buckets; ++j) {

@@ -1,0 +1,90 @@
+// examples/firmware: a bundled model answering prompts with no heap, no
+// exceptions and no operating system, on a Cortex-M (platform_semihosting)
+// or on the host (platform_host: the oracle the images are compared with).
+//
+// TINYLM_FW_FAMILY picks the model: 1 the n-gram `zoo::sayings`, 2 the
+// hash-MLP `zoo::tinychat`, 3 the transformer `zoo::tinychat_transformer`.
+// The prompts are the first TINYLM_FW_PROMPTS lines of the family's held-out
+// file (embedded): a chat line's part before " | ", or a text line's first
+// 12 bytes, which the n-gram model continues with seed = the line number.
+// One output line per prompt: its number, a tab, the reply; then "done".
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include <tinylm/model.hpp>
+
+#include "embedded.hpp"
+#include "platform.hpp"
+
+#if TINYLM_FW_FAMILY == 1
+#include <tinylm/zoo/sayings.hpp>
+using model = tinylm::zoo::sayings;
+constexpr bool chat_prompts = false;
+#elif TINYLM_FW_FAMILY == 2
+#include <tinylm/zoo/tinychat.hpp>
+using model = tinylm::zoo::tinychat;
+constexpr bool chat_prompts = true;
+#elif TINYLM_FW_FAMILY == 3
+#include <tinylm/zoo/tinychat_transformer.hpp>
+using model = tinylm::zoo::tinychat_transformer;
+constexpr bool chat_prompts = true;
+#else
+#error "TINYLM_FW_FAMILY must be 1 (n-gram), 2 (hash-MLP) or 3 (transformer)"
+#endif
+
+#ifndef TINYLM_FW_PROMPTS
+#define TINYLM_FW_PROMPTS 100
+#endif
+
+namespace {
+
+constexpr std::size_t reply_capacity = 64;
+
+void print_number(std::size_t n) {
+  char digits[20];
+  std::size_t k = 0;
+  do {
+    digits[k++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  char text[20];
+  for (std::size_t i = 0; i < k; ++i) text[i] = digits[k - 1 - i];
+  tinylm_fw::print(std::string_view(text, k));
+}
+
+// The reply to one prompt line, printed.
+void answer(std::size_t number, std::string_view line) {
+  std::string_view prompt = line;
+  if constexpr (chat_prompts) {
+    const std::size_t bar = line.find(" | ");
+    if (bar != std::string_view::npos) prompt = std::string_view(line.data(), bar);  // (no substr: it can throw)
+  } else if (prompt.size() > 12) {
+    prompt.remove_suffix(prompt.size() - 12);
+  }
+  const auto reply = tinylm::reply<model, reply_capacity>(prompt, static_cast<std::uint32_t>(number));
+  print_number(number);
+  tinylm_fw::print("\t");
+  tinylm_fw::print(reply.view());
+  tinylm_fw::print("\n");
+}
+
+}  // namespace
+
+int tinylm_fw_main() {
+  std::size_t number = 0;
+  const tinylm_fw::embedded_file& file = tinylm_fw::embedded_files[0];
+  for (std::size_t p = 0; p < file.piece_count && number < TINYLM_FW_PROMPTS; ++p) {
+    std::string_view text(file.pieces[p]);
+    while (!text.empty() && number < TINYLM_FW_PROMPTS) {
+      const std::size_t end = text.find('\n');
+      const std::size_t n = end == std::string_view::npos ? text.size() : end;
+      std::string_view line(text.data(), n);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (!line.empty()) answer(++number, line);
+      text.remove_prefix(n == text.size() ? n : n + 1);
+    }
+  }
+  tinylm_fw::print("done\n");
+  return number == TINYLM_FW_PROMPTS ? 0 : 1;
+}

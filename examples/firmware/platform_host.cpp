@@ -1,0 +1,19 @@
+// The host side of platform.hpp: stdout and exit (the oracle build).
+#include <cstdio>
+#include <cstdlib>
+
+#include "platform.hpp"
+
+namespace tinylm_fw {
+
+void print(std::string_view text) noexcept { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+void finish(int status) noexcept {
+  std::fflush(stdout);
+  std::exit(status);
+}
+
+}  // namespace tinylm_fw
+
+int tinylm_fw_main();
+int main() { tinylm_fw::finish(tinylm_fw_main()); }

@@ -1,0 +1,79 @@
+// A bare-metal Cortex-M (M0, M3, M4) side of platform.hpp: the vector
+// table, the reset handler (copies .data, zeroes .bss, runs the program) and
+// output and exit through semihosting (a `bkpt 0xAB` that the debugger or
+// QEMU's -semihosting-config answers): SYS_WRITE0 (0x04) prints a
+// NUL-terminated string, SYS_EXIT_EXTENDED (0x20) ends with a status. A
+// fault prints "fault" and exits with status 3. No heap, no C library
+// start-up, no interrupts.
+#include <cstddef>
+#include <cstdint>
+
+#include "platform.hpp"
+
+extern "C" {
+// From the linker script (boards/sections.ld).
+extern std::uint32_t _sidata[], _sdata[], _edata[], _sbss[], _ebss[], _estack[];
+[[noreturn]] void Reset_Handler();
+[[noreturn]] void Fault_Handler();
+}
+
+int tinylm_fw_main();
+
+namespace {
+
+int semihost(int operation, const void* argument) {
+  register int r0 asm("r0") = operation;
+  register const void* r1 asm("r1") = argument;
+  asm volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
+  return r0;
+}
+
+}  // namespace
+
+namespace tinylm_fw {
+
+void print(std::string_view text) noexcept {
+  char chunk[65];
+  while (!text.empty()) {
+    const std::size_t n = text.size() < 64 ? text.size() : 64;
+    for (std::size_t i = 0; i < n; ++i) chunk[i] = text[i];
+    chunk[n] = '\0';
+    semihost(0x04, chunk);
+    text.remove_prefix(n);
+  }
+}
+
+void finish(int status) noexcept {
+  const std::uint32_t block[2] = {0x20026u, static_cast<std::uint32_t>(status)};  // ADP_Stopped_ApplicationExit
+  semihost(0x20, block);
+  for (;;) {
+  }
+}
+
+}  // namespace tinylm_fw
+
+extern "C" void Reset_Handler() {
+  for (std::uint32_t *from = _sidata, *to = _sdata; to < _edata;) *to++ = *from++;
+  for (std::uint32_t* to = _sbss; to < _ebss;) *to++ = 0;
+  tinylm_fw::finish(tinylm_fw_main());
+}
+
+extern "C" void Fault_Handler() {
+  tinylm_fw::print("fault\n");
+  tinylm_fw::finish(3);
+}
+
+namespace {
+
+struct vector_table {
+  void* initial_stack;
+  void (*handlers[15])();
+};
+
+}  // namespace
+
+// The first 16 entries of the Cortex-M vector table (no device interrupts).
+__attribute__((section(".isr_vector"), used)) const vector_table tinylm_vectors = {
+    _estack,
+    {Reset_Handler, Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler, nullptr, nullptr,
+     nullptr, nullptr, Fault_Handler, Fault_Handler, nullptr, Fault_Handler, Fault_Handler}};

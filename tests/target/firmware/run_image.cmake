@@ -1,0 +1,35 @@
+# Runs one firmware image in QEMU (its semihosting output goes to a file
+# through a chardev, apart from QEMU's own messages on stderr) and requires
+# exactly the host oracle's output and exit status 0:
+#   cmake -DQEMU=... -DMACHINE=... -DIMAGE=... -DORACLE=... -DOUT=<prefix> -P run_image.cmake
+foreach(var QEMU MACHINE IMAGE ORACLE OUT)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run_image.cmake needs -D${var}=...")
+  endif()
+endforeach()
+execute_process(COMMAND ${ORACLE} OUTPUT_FILE ${OUT}.expected RESULT_VARIABLE oracle_rc)
+if(NOT oracle_rc EQUAL 0)
+  message(FATAL_ERROR "the host oracle ${ORACLE} failed (${oracle_rc})")
+endif()
+file(REMOVE ${OUT}.got)
+execute_process(COMMAND ${QEMU} -M ${MACHINE} -nographic -monitor none -serial null
+                  -chardev file,id=semihosting,path=${OUT}.got
+                  -semihosting-config enable=on,target=native,chardev=semihosting -kernel ${IMAGE}
+                ERROR_VARIABLE qemu_says OUTPUT_QUIET RESULT_VARIABLE rc TIMEOUT 240)
+if(NOT EXISTS ${OUT}.got)
+  message(FATAL_ERROR "${MACHINE}: ${IMAGE} wrote nothing (exit '${rc}'); QEMU said:\n${qemu_says}")
+endif()
+file(READ ${OUT}.expected expected)
+file(READ ${OUT}.got got)
+if(NOT rc STREQUAL "0")
+  string(SUBSTRING "${got}" 0 2000 head)
+  message(FATAL_ERROR "${MACHINE}: ${IMAGE} exited with '${rc}' (3: a fault; a timeout: a hang); its output began:\n${head}\nQEMU said:\n${qemu_says}")
+endif()
+if(NOT got STREQUAL expected)
+  execute_process(COMMAND diff ${OUT}.expected ${OUT}.got OUTPUT_VARIABLE d)
+  string(SUBSTRING "${d}" 0 3000 d)
+  message(FATAL_ERROR "${MACHINE}: ${IMAGE} printed something else than the host (< host, > board):\n${d}")
+endif()
+string(REGEX MATCHALL "\n" lines "${got}")
+list(LENGTH lines n)
+message(STATUS "${MACHINE}: ${n} lines, identical to the host's")
