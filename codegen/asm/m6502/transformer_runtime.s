@@ -1,7 +1,8 @@
 ; transformer_runtime.s - the 6502 mirror of tinylm::transformer (ca65).
 ;
 ; The C++ is the oracle: include/tinylm/transformer.hpp (step_validated,
-; start_tokens, generate with greedy decoding), rmsnorm.hpp, isqrt.hpp,
+; start_tokens, generate: argmax or sampling, inside the model's reply set
+; when it has one: reply_set.hpp, tlm_choose), rmsnorm.hpp, isqrt.hpp,
 ; dot_int8.hpp (matvec_int8_int8, requantize), softmax.hpp (exp_weights),
 ; exp_table.hpp and bpe.hpp (encode, append_token). For the same model and
 ; prompt this code computes the same logits and writes the same reply, bit

@@ -30,6 +30,10 @@
 //   (a real console echoes it, which only changes what is on screen).
 //   With options.inv_temp_q8 != 0 the symbols are sampled instead
 //   (tinylm::sample_top_k, the rng restarting from options.seed each line).
+//   A model with a reply set (tinylm/reply_set.hpp) chooses, by argmax or
+//   sampling, only among the continuations of its replies that fit
+//   max_reply symbols (reply_set.asm: at most 255 replies of at most 254
+//   symbols), as tinylm::hashmlp::generate does.
 //   debug_logits: before each choice, the S+1 int16 logits are printed as
 //   2 (S+1) raw bytes (little-endian) with BDOS 2: the harness compares them.
 //
