@@ -8,6 +8,9 @@
 // file (embedded): a chat line's part before " | ", or a text line's first
 // 12 bytes, which the n-gram model continues with seed = the line number.
 // One output line per prompt: its number, a tab, the reply; then "done".
+// A bench build (TINYLM_FW_COUNT=1, bench/firmware.sh) also counts SysTick
+// ticks around every reply and prints, before "done", a line
+//   count <ticks in replies> <reply bytes> <ticks of a 2,000,000-instruction loop>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -36,10 +39,16 @@ constexpr bool chat_prompts = true;
 #ifndef TINYLM_FW_PROMPTS
 #define TINYLM_FW_PROMPTS 100
 #endif
+#ifndef TINYLM_FW_COUNT
+#define TINYLM_FW_COUNT 0
+#endif
 
 namespace {
 
 constexpr std::size_t reply_capacity = 64;
+#if TINYLM_FW_COUNT
+std::uint64_t reply_ticks = 0, reply_bytes = 0;
+#endif
 
 void print_number(std::size_t n) {
   char digits[20];
@@ -62,7 +71,14 @@ void answer(std::size_t number, std::string_view line) {
   } else if (prompt.size() > 12) {
     prompt.remove_suffix(prompt.size() - 12);
   }
+#if TINYLM_FW_COUNT
+  const std::uint64_t start = tinylm_fw::ticks();
+#endif
   const auto reply = tinylm::reply<model, reply_capacity>(prompt, static_cast<std::uint32_t>(number));
+#if TINYLM_FW_COUNT
+  reply_ticks += tinylm_fw::ticks() - start;
+  reply_bytes += reply.size();
+#endif
   print_number(number);
   tinylm_fw::print("\t");
   tinylm_fw::print(reply.view());
@@ -85,6 +101,20 @@ int tinylm_fw_main() {
       text.remove_prefix(n == text.size() ? n : n + 1);
     }
   }
+#if TINYLM_FW_COUNT
+  // A loop of 2 x 1,000,000 instructions (subs, bne) calibrates the ticks.
+  const std::uint64_t t0 = tinylm_fw::ticks();
+  std::uint32_t n = 1000000;
+  asm volatile(".syntax unified\n1: subs %0, %0, #1\n\tbne 1b" : "+l"(n) : : "cc");
+  const std::uint64_t calibration = tinylm_fw::ticks() - t0;
+  tinylm_fw::print("count ");
+  print_number(static_cast<std::size_t>(reply_ticks));
+  tinylm_fw::print(" ");
+  print_number(static_cast<std::size_t>(reply_bytes));
+  tinylm_fw::print(" ");
+  print_number(static_cast<std::size_t>(calibration));
+  tinylm_fw::print("\n");
+#endif
   tinylm_fw::print("done\n");
   return number == TINYLM_FW_PROMPTS ? 0 : 1;
 }

@@ -4,7 +4,7 @@
 // QEMU's -semihosting-config answers): SYS_WRITE0 (0x04) prints a
 // NUL-terminated string, SYS_EXIT_EXTENDED (0x20) ends with a status. A
 // fault prints "fault" and exits with status 3. No heap, no C library
-// start-up, no interrupts.
+// start-up; the only interrupt is SysTick's, in bench builds (TINYLM_FW_COUNT).
 #include <cstddef>
 #include <cstdint>
 
@@ -15,6 +15,7 @@ extern "C" {
 extern std::uint32_t _sidata[], _sdata[], _edata[], _sbss[], _ebss[], _estack[];
 [[noreturn]] void Reset_Handler();
 [[noreturn]] void Fault_Handler();
+void SysTick_Handler();
 }
 
 int tinylm_fw_main();
@@ -28,6 +29,14 @@ int semihost(int operation, const void* argument) {
   return r0;
 }
 
+}  // namespace
+
+// SysTick: reload 2^24 - 1, the processor clock, an interrupt at each wrap.
+namespace {
+volatile std::uint32_t systick_wraps = 0;
+volatile std::uint32_t* const syst_csr = reinterpret_cast<volatile std::uint32_t*>(0xE000E010u);
+volatile std::uint32_t* const syst_rvr = reinterpret_cast<volatile std::uint32_t*>(0xE000E014u);
+volatile std::uint32_t* const syst_cvr = reinterpret_cast<volatile std::uint32_t*>(0xE000E018u);
 }  // namespace
 
 namespace tinylm_fw {
@@ -50,11 +59,27 @@ void finish(int status) noexcept {
   }
 }
 
+std::uint64_t ticks() noexcept {
+  std::uint32_t wraps, value;
+  do {  // read the counter between two equal wrap counts
+    wraps = systick_wraps;
+    value = *syst_cvr;
+  } while (wraps != systick_wraps);
+  return (std::uint64_t{wraps} << 24) + (0xFFFFFFu - value);
+}
+
 }  // namespace tinylm_fw
+
+extern "C" void SysTick_Handler() { systick_wraps = systick_wraps + 1; }
 
 extern "C" void Reset_Handler() {
   for (std::uint32_t *from = _sidata, *to = _sdata; to < _edata;) *to++ = *from++;
   for (std::uint32_t* to = _sbss; to < _ebss;) *to++ = 0;
+#if TINYLM_FW_COUNT
+  *syst_rvr = 0xFFFFFFu;
+  *syst_cvr = 0;
+  *syst_csr = 7;  // enable, interrupt, processor clock
+#endif
   tinylm_fw::finish(tinylm_fw_main());
 }
 
@@ -76,4 +101,4 @@ struct vector_table {
 __attribute__((section(".isr_vector"), used)) const vector_table tinylm_vectors = {
     _estack,
     {Reset_Handler, Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler, nullptr, nullptr,
-     nullptr, nullptr, Fault_Handler, Fault_Handler, nullptr, Fault_Handler, Fault_Handler}};
+     nullptr, nullptr, Fault_Handler, Fault_Handler, nullptr, Fault_Handler, SysTick_Handler}};

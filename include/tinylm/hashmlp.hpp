@@ -55,12 +55,15 @@
 //         optional reply_count / reply_symbols / reply_offsets) chooses
 //         among the continuations of its replies instead (reply_set.hpp:
 //         choose_symbol, room = min(max_length, Capacity)), so every reply
-//         is one of the set;
+//         is one of the set; a step whose choice is forced (one
+//         candidate: reply_set.hpp forced_symbol) skips the forward pass,
+//         which could not change it;
 //         k == S (END): stop; else append alphabet[k] to the output and to
 //         the context (dropping the oldest symbol beyond C).
-//   The prompt buckets are computed once. END is not part of the result.
-//   Work is bounded: 255 prompt bytes hashed once, then per step C bytes
-//   hashed and one forward pass.
+//   The prompt buckets, and layer 0's sums over them (prompt_accumulators),
+//   are computed once; each step adds the context's columns. END is not
+//   part of the result. Work is bounded: 255 prompt bytes hashed once, then
+//   per step C bytes hashed and one forward pass.
 //   A view outside the size limits (validate_shape) gives no logits and an
 //   empty reply: the fixed buffers are never overrun.
 //
@@ -271,26 +274,51 @@ constexpr void make_features(const model_view& m, const std::uint8_t* prompt_buc
   }
 }
 
-// Layer l: out[0..n_{l+1}) from in[0..n_l) (out must not alias in).
-constexpr void layer(const model_view& m, std::size_t l, const std::int16_t* in,
-                     std::int16_t* out) noexcept {
+// Layer l: out[0..n_{l+1}) from in[0..n_l) (out must not alias in); `bias`
+// replaces the layer's biases when not nullptr.
+constexpr void layer(const model_view& m, std::size_t l, const std::int16_t* in, std::int16_t* out,
+                     const std::int32_t* bias = nullptr) noexcept {
   const std::size_t rows = m.sizes[l + 1];
-  matvec_int2(m.weights + m.weight_offset(l), in, m.biases + m.bias_offset(l), out, rows,
-              m.sizes[l], m.shifts[l]);
+  matvec_int2(m.weights + m.weight_offset(l), in, bias != nullptr ? bias : m.biases + m.bias_offset(l), out,
+              rows, m.sizes[l], m.shifts[l]);
   if (l + 1 < m.layer_count) relu_u8(out, rows);
 }
 
-// logits[0..S+1) from the input features x[0..256).
-constexpr void forward_features(const model_view& m, const std::int16_t* x,
-                                std::int16_t* logits) noexcept {
+// logits[0..S+1) from the input features x[0..256); `layer0_bias` (n_1
+// values) replaces layer 0's biases when not nullptr.
+constexpr void forward_features(const model_view& m, const std::int16_t* x, std::int16_t* logits,
+                                const std::int32_t* layer0_bias = nullptr) noexcept {
   if (validate_shape(m) != nullptr) return;
   std::int16_t act[2][max_width]{};
   const std::int16_t* in = x;
   for (std::size_t l = 0; l < m.layer_count; ++l) {
     std::int16_t* out = l + 1 == m.layer_count ? logits : act[l % 2];
-    layer(m, l, in, out);
+    layer(m, l, in, out, l == 0 ? layer0_bias : nullptr);
     in = out;
   }
+}
+
+// Layer 0's accumulators for the prompt's counts alone (inputs 0..127; the
+// context's are zero): acc0[0..n_1) = bias + the prompt columns, before the
+// shift. They do not change during a reply, so generate() computes them once
+// and each step adds only the context's columns (forward_from_prompt): the
+// sums are modulo 2^32, so the logits are forward()'s, bit for bit. (The
+// CP/M runtime does the same: its prompt pass.)
+constexpr void prompt_accumulators(const model_view& m, const std::uint8_t* prompt_buckets,
+                                   std::int32_t* acc0) noexcept {
+  if (validate_shape(m) != nullptr) return;
+  std::int16_t x[input_size]{};
+  for (std::size_t j = 0; j < buckets; ++j) x[j] = prompt_buckets[j];
+  matvec_int2_accumulate(m.weights, x, m.biases, acc0, m.sizes[1], input_size);
+}
+
+// forward() from prompt_accumulators(): the same logits.
+constexpr void forward_from_prompt(const model_view& m, const std::int32_t* acc0, std::string_view context,
+                                   std::int16_t* logits) noexcept {
+  const std::uint8_t no_prompt[buckets]{};
+  std::int16_t x[input_size]{};
+  make_features(m, no_prompt, context, x);
+  forward_features(m, x, logits, acc0);
 }
 
 // The forward pass: logits[0..S+1) for prompt counts (prompt_features) and
@@ -316,11 +344,16 @@ constexpr fixed_string<Capacity> generate(const model_view& m, std::string_view 
   std::size_t clen = 0;
   const std::size_t cmax = m.context_length < max_context_length ? m.context_length : max_context_length;
   std::int16_t logits[max_width]{};
+  std::int32_t acc0[max_width]{};
+  prompt_accumulators(m, pb, acc0);
   const std::size_t n = m.output_size();
   reply_cursor cursor = reply_start(m.replies, max_length < Capacity ? max_length : Capacity);
   while (out.size() < max_length && !out.full()) {
-    forward(m, pb, std::string_view(ctx, clen), logits);
-    const std::size_t k = choose_symbol(logits, n, m.replies, cursor, inv_temp_q8, top_k, rng);
+    std::size_t k = 0;
+    if (!forced_symbol(m.replies, cursor, inv_temp_q8, top_k, rng, k)) {
+      forward_from_prompt(m, acc0, std::string_view(ctx, clen), logits);
+      k = choose_symbol(logits, n, m.replies, cursor, inv_temp_q8, top_k, rng);
+    }
     if (k >= m.end_index()) break;
     cursor = reply_advance(m.replies, cursor, static_cast<std::uint8_t>(k));
     const char c = m.alphabet[k];

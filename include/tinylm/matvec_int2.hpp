@@ -28,7 +28,13 @@
 //                          through a 256-entry table built at compile time
 //                          into a 64-byte stack buffer, then a vectorisable
 //                          dot product;
-//   matvec_int2            dispatches on std::is_constant_evaluated().
+//   matvec_int2            dispatches: the reference at compile time and,
+//                          where TINYLM_INT2_SPARSE is 1, at run time too
+//                          (the default on a Cortex-M, __ARM_ARCH_PROFILE
+//                          'M': no SIMD there for the dense chunks, and with
+//                          most inputs zero the sparse loop does far less
+//                          work); matvec_int2_fast otherwise. Define
+//                          TINYLM_INT2_SPARSE to 0 or 1 to choose.
 // Cost on an 8-bit target: no multiplier needed - per weight a 2-bit
 //   decode (two shifts) and then nothing (0), add x (+1), subtract x (-1)
 //   or subtract 2x (-2) on a 32-bit accumulator (a 24-bit one gives the
@@ -44,18 +50,27 @@
 
 #include "fixed_point.hpp"
 
+#ifndef TINYLM_INT2_SPARSE
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#define TINYLM_INT2_SPARSE 1
+#else
+#define TINYLM_INT2_SPARSE 0
+#endif
+#endif
+
 namespace tinylm {
 
 // Bytes per packed row.
 constexpr std::size_t int2_row_bytes(std::size_t cols) noexcept { return (cols + 3) / 4; }
 
 // Weight of a 2-bit code (only the low two bits of `code` are used).
-constexpr std::int32_t int2_decode(unsigned code) noexcept {
+// (always_inline: at -Os a compiler may otherwise call it once per weight.)
+[[gnu::always_inline]] constexpr std::int32_t int2_decode(unsigned code) noexcept {
   return static_cast<std::int32_t>((code & 3u) ^ 2u) - 2;
 }
 
 // Weight of column j in a packed row.
-constexpr std::int32_t int2_weight(const std::uint8_t* row, std::size_t j) noexcept {
+[[gnu::always_inline]] constexpr std::int32_t int2_weight(const std::uint8_t* row, std::size_t j) noexcept {
   return int2_decode(static_cast<unsigned>(row[j / 4]) >> (2 * (j % 4)));
 }
 
@@ -76,30 +91,63 @@ constexpr void pack_int2(const std::int8_t* w, std::size_t rows, std::size_t col
   }
 }
 
-// The plain path: used at compile time, and the definition of the result.
-constexpr void matvec_int2_reference(const std::uint8_t* W, const std::int16_t* x,
-                                     const std::int32_t* bias, std::int16_t* y, std::size_t rows,
-                                     std::size_t cols, int shift) noexcept {
-  const std::size_t stride = int2_row_bytes(cols);
-  // Up to 256 columns: the non-zero inputs are listed once, then every row
-  // visits only them.
-  std::uint16_t nonzero[256]{};
+namespace detail {
+
+// Up to 256 columns: the indices of the non-zero inputs, listed once per
+// call (then every row visits only them); returns their number (0 for more
+// columns: the rows then test every input).
+constexpr std::size_t int2_nonzero_inputs(const std::int16_t* x, std::size_t cols,
+                                          std::uint16_t* nonzero) noexcept {
   std::size_t count = 0;
   if (cols <= 256)
     for (std::size_t j = 0; j < cols; ++j)
       if (x[j] != 0) nonzero[count++] = static_cast<std::uint16_t>(j);
+  return count;
+}
+
+// acc + sum_j w(row, j) * x[j] (mod 2^32) over the non-zero inputs.
+constexpr std::int32_t int2_row_sum(const std::uint8_t* row, const std::int16_t* x, std::size_t cols,
+                                    const std::uint16_t* nonzero, std::size_t count,
+                                    std::int32_t acc) noexcept {
+  if (cols <= 256) {
+    for (std::size_t k = 0; k < count; ++k) acc = wrapping_mac(acc, int2_weight(row, nonzero[k]), x[nonzero[k]]);
+  } else {
+    for (std::size_t j = 0; j < cols; ++j)
+      if (x[j] != 0) acc = wrapping_mac(acc, int2_weight(row, j), x[j]);
+  }
+  return acc;
+}
+
+}  // namespace detail
+
+// The plain path: used at compile time (and on a microcontroller), and the
+// definition of the result.
+constexpr void matvec_int2_reference(const std::uint8_t* W, const std::int16_t* x,
+                                     const std::int32_t* bias, std::int16_t* y, std::size_t rows,
+                                     std::size_t cols, int shift) noexcept {
+  const std::size_t stride = int2_row_bytes(cols);
+  std::uint16_t nonzero[256]{};
+  const std::size_t count = detail::int2_nonzero_inputs(x, cols, nonzero);
   for (std::size_t i = 0; i < rows; ++i) {
-    const std::uint8_t* row = W + i * stride;
-    std::int32_t acc = bias != nullptr ? bias[i] : 0;
-    if (cols <= 256) {
-      for (std::size_t k = 0; k < count; ++k)
-        acc = wrapping_mac(acc, int2_weight(row, nonzero[k]), x[nonzero[k]]);
-    } else {
-      for (std::size_t j = 0; j < cols; ++j)
-        if (x[j] != 0) acc = wrapping_mac(acc, int2_weight(row, j), x[j]);
-    }
+    const std::int32_t acc =
+        detail::int2_row_sum(W + i * stride, x, cols, nonzero, count, bias != nullptr ? bias[i] : 0);
     y[i] = saturate_i16(rounding_shift_right(acc, shift));
   }
+}
+
+// The accumulators alone: acc[i] = bias[i] (0 when bias is nullptr) +
+// sum_{j < cols} w(i, j) * x[j] (mod 2^32), before any shift, zero inputs
+// skipped. A caller that adds more inputs later passes them as the bias of
+// matvec_int2: the sums are modulo 2^32, so splitting the inputs changes no
+// bit (the hash-MLP's prompt part of layer 0, computed once per reply).
+constexpr void matvec_int2_accumulate(const std::uint8_t* W, const std::int16_t* x,
+                                      const std::int32_t* bias, std::int32_t* acc, std::size_t rows,
+                                      std::size_t cols) noexcept {
+  const std::size_t stride = int2_row_bytes(cols);
+  std::uint16_t nonzero[256]{};
+  const std::size_t count = detail::int2_nonzero_inputs(x, cols, nonzero);
+  for (std::size_t i = 0; i < rows; ++i)
+    acc[i] = detail::int2_row_sum(W + i * stride, x, cols, nonzero, count, bias != nullptr ? bias[i] : 0);
 }
 
 namespace detail {
@@ -162,7 +210,7 @@ constexpr void matvec_int2_fast(const std::uint8_t* W, const std::int16_t* x,
 constexpr void matvec_int2(const std::uint8_t* W, const std::int16_t* x, const std::int32_t* bias,
                            std::int16_t* y, std::size_t rows, std::size_t cols,
                            int shift) noexcept {
-  if (std::is_constant_evaluated()) {
+  if (std::is_constant_evaluated() || TINYLM_INT2_SPARSE) {
     matvec_int2_reference(W, x, bias, y, rows, cols, shift);
   } else {
     matvec_int2_fast(W, x, bias, y, rows, cols, shift);

@@ -136,6 +136,29 @@ constexpr reply_cursor reply_advance(const reply_set_view& s, reply_cursor c, st
   return {lo, hi, c.k + 1, c.room};
 }
 
+// When the live replies allow one next symbol only, no score can change the
+// choice: forced_symbol() sets `symbol` to it and returns true, advancing
+// `rng` exactly as choose_symbol would (sampling draws once whatever the
+// number of candidates), so a caller may skip the forward pass whose logits
+// would not be looked at. Returns false, changing nothing, with an empty set
+// or two or more candidates.
+constexpr bool forced_symbol(const reply_set_view& s, const reply_cursor& c, std::uint16_t inv_temp_q8,
+                             std::size_t top_k, xorshift32& rng, std::size_t& symbol) noexcept {
+  if (s.empty()) return false;
+  std::uint8_t cand[sampling_max_n] = {};
+  if (reply_candidates(s, c, cand) != 1) return false;
+  const std::int16_t any_score = 0;
+  if (inv_temp_q8 != 0) sample_top_k(&any_score, 1, inv_temp_q8, top_k, rng);
+  symbol = cand[0];
+  return true;
+}
+
+// True when one reply is left: every later choice is forced (a family with
+// a cache, the transformer, may then stop feeding it).
+constexpr bool reply_determined(const reply_set_view& s, const reply_cursor& c) noexcept {
+  return !s.empty() && c.hi - c.lo == 1;
+}
+
 // The next symbol by the rule above: over the candidates of the cursor, or
 // over all n logits (n <= 256) when the set is empty.
 constexpr std::size_t choose_symbol(const std::int16_t* logits, std::size_t n, const reply_set_view& s,
