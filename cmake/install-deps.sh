@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # compilers and build
   g++ clang-16 cmake ninja-build make pkg-config git ca-certificates
+  # the sanitizer runtimes of clang++-16 (the sanitize preset; the fuzzers)
+  libclang-rt-16-dev
   # libraries: tests, benchmarks, generator
   catch2 libbenchmark-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   # measuring and comparing

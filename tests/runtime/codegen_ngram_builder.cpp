@@ -3,6 +3,7 @@
 // and every kind of corrupt file is refused with a clear error.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "common/error.hpp"
 #include "formats/ngram_file.hpp"
 #include "families/ngram/builder.hpp"
+#include "support/tiny_ngram.hpp"
 
 namespace gen = tinylm::gen;
 namespace ng = tinylm::ngram;
@@ -70,6 +72,32 @@ TEST_CASE("the builder meets byte budgets and pruning costs bits", "[ngram][buil
   }
   REQUIRE(full_bpc > 1.0);
   REQUIRE(full_bpc < 2.5);  // the held-out text is the same kind of text
+}
+
+// The metric itself, pinned on the hand-built tiny model by the independent
+// reference tests/golden/ngram_tiny.py (exact fractions, then -log2): every
+// byte of a record and the end byte after it are scored, each after its
+// record's own history.
+TEST_CASE("evaluate() gives the reference's bits on the tiny model", "[ngram][builder]") {
+  const auto m = ng::view_of<tinylm_test::tiny_ngram>();
+  auto p = [&](std::string_view hist, std::uint8_t c) {
+    auto h = ng::start_history(m, {});
+    for (const char b : hist.substr(1)) h.push(static_cast<std::uint8_t>(b));
+    const ng::probability_t q = ng::probability(m, h, c);
+    return std::ldexp(static_cast<double>(q.numerator), -8 * (q.levels + 1));
+  };
+  // P(a | \0) = 29191/32768, P(end | a) = 25653/131072, P(b | b) = 257/1024,
+  // P(c | a) = 53/131072 (python3 tests/golden/ngram_tiny.py).
+  CHECK(p(std::string_view("\0", 1), 'a') == 29191.0 / 32768);
+  CHECK(p(std::string_view("\0a", 2), 0) == 25653.0 / 131072);
+  CHECK(p(std::string_view("\0b", 2), 'b') == 257.0 / 1024);
+  CHECK(p(std::string_view("\0a", 2), 'c') == 53.0 / 131072);
+  gen::corpus text;
+  for (const char* rec : {"ab", "aab", "ba", "c\xff", "a"})
+    text.items.emplace_back(rec, rec + std::char_traits<char>::length(rec));
+  const gen::eval_result r = gen::evaluate(m, text);
+  CHECK(r.predicted == 15);
+  CHECK(r.bits == Approx(66.88437990190587).epsilon(1e-13));
 }
 
 TEST_CASE("an impossible budget and bad options are refused", "[ngram][builder]") {
