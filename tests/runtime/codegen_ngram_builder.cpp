@@ -109,8 +109,22 @@ TEST_CASE("an impossible budget and bad options are refused", "[ngram][builder]"
   REQUIRE_THROWS_WITH(gen::build_ngram(c, {0, 0, 1, 0}, quiet), Catch::Contains("--order"));
   REQUIRE_THROWS_WITH(gen::build_ngram(c, {8, 0, 1, 0}, quiet), Catch::Contains("--order"));
   const auto m = gen::build_ngram(c, {3, 0, 1, 0}, quiet);
-  // "abc" then the end byte, learned from one record.
-  REQUIRE(std::string(ng::generate<16>(m.view(), "", 1).view()).size() <= 16);
+  // "abc" then the end byte, learned from one record: after each prefix of
+  // the record, the corpus's next byte is the one byte most probable.
+  const auto v = m.view();
+  const std::string record = "abc";
+  for (std::size_t i = 0; i <= record.size(); ++i) {
+    auto h = ng::start_history(v, {});
+    for (std::size_t j = 0; j < i; ++j) h.push(static_cast<std::uint8_t>(record[j]));
+    const std::uint8_t expected = i < record.size() ? static_cast<std::uint8_t>(record[i]) : v.end_byte;
+    const ng::probability_t best = ng::probability(v, h, expected);
+    for (int byte = 0; byte < 256; ++byte) {
+      if (byte == expected) continue;
+      const ng::probability_t other = ng::probability(v, h, static_cast<std::uint8_t>(byte));
+      REQUIRE(other.levels == best.levels);  // the same denominator
+      REQUIRE(other.numerator < best.numerator);
+    }
+  }
 }
 
 TEST_CASE("builds are deterministic and the model file round-trips", "[ngram][builder]") {
