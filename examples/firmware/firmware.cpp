@@ -8,6 +8,16 @@
 // file (embedded): a chat line's part before " | ", or a text line's first
 // 12 bytes, which the n-gram model continues with seed = the line number.
 // One output line per prompt: its number, a tab, the reply; then "done".
+// The memory plan: on a Cortex-M (not in bench builds) the free stack is
+// painted first, and a line before "done",
+//   stack <bytes used below the reply call> plan <peak_ram> allowance <bytes>
+// reports the deepest any reply went. tests/target/firmware requires
+// stack <= plan + allowance: the plan (plan<M>().peak_ram) counts every
+// buffer, the allowance the call frames' saved registers, spills and return
+// addresses, which the compiler decides (measured on M0 and M3 at -Os: 123
+// to 480 bytes). The host oracle prints no such line. The build passes
+// -Wstack-usage= with TINYLM_FW_STACK_LIMIT (CMakeLists.txt, per family),
+// which must be the plan plus the allowance: no single frame may exceed it.
 // A bench build (TINYLM_FW_COUNT=1, bench/firmware.sh) also counts SysTick
 // ticks around every reply and prints, before "done", a line
 //   count <ticks in replies> <reply bytes> <ticks of a 2,000,000-instruction loop>
@@ -24,14 +34,17 @@
 #include <tinylm/zoo/sayings.hpp>
 using model = tinylm::zoo::sayings;
 constexpr bool chat_prompts = false;
+constexpr std::size_t plan_peak_ram = tinylm::ngram::plan<model, 64>().peak_ram;
 #elif TINYLM_FW_FAMILY == 2
 #include <tinylm/zoo/tinychat.hpp>
 using model = tinylm::zoo::tinychat;
 constexpr bool chat_prompts = true;
+constexpr std::size_t plan_peak_ram = tinylm::hashmlp::plan<model, 64>().peak_ram;
 #elif TINYLM_FW_FAMILY == 3
 #include <tinylm/zoo/tinychat_transformer.hpp>
 using model = tinylm::zoo::tinychat_transformer;
 constexpr bool chat_prompts = true;
+constexpr std::size_t plan_peak_ram = tinylm::transformer::plan<model>().peak_ram;
 #else
 #error "TINYLM_FW_FAMILY must be 1 (n-gram), 2 (hash-MLP) or 3 (transformer)"
 #endif
@@ -45,10 +58,16 @@ constexpr bool chat_prompts = true;
 
 namespace {
 
-constexpr std::size_t reply_capacity = 64;
+constexpr std::size_t reply_capacity = 64;  // (the plans above are for 64 too)
+constexpr std::size_t stack_allowance = 640;
+#ifdef TINYLM_FW_STACK_LIMIT
+static_assert(TINYLM_FW_STACK_LIMIT == plan_peak_ram + stack_allowance,
+              "set the family's TINYLM_FW_STACK_LIMIT in examples/firmware/CMakeLists.txt to the plan + 640");
+#endif
 #if TINYLM_FW_COUNT
 std::uint64_t reply_ticks = 0, reply_bytes = 0;
 #endif
+std::uintptr_t reply_call_sp = 0;  // the stack pointer at the reply calls
 
 void print_number(std::size_t n) {
   char digits[20];
@@ -74,6 +93,7 @@ void answer(std::size_t number, std::string_view line) {
 #if TINYLM_FW_COUNT
   const std::uint64_t start = tinylm_fw::ticks();
 #endif
+  reply_call_sp = tinylm_fw::stack_pointer();
   const auto reply = tinylm::reply<model, reply_capacity>(prompt, static_cast<std::uint32_t>(number));
 #if TINYLM_FW_COUNT
   reply_ticks += tinylm_fw::ticks() - start;
@@ -88,6 +108,7 @@ void answer(std::size_t number, std::string_view line) {
 }  // namespace
 
 int tinylm_fw_main() {
+  if (!TINYLM_FW_COUNT) tinylm_fw::paint_stack();
   std::size_t number = 0;
   const tinylm_fw::embedded_file& file = tinylm_fw::embedded_files[0];
   for (std::size_t p = 0; p < file.piece_count && number < TINYLM_FW_PROMPTS; ++p) {
@@ -115,6 +136,15 @@ int tinylm_fw_main() {
   print_number(static_cast<std::size_t>(calibration));
   tinylm_fw::print("\n");
 #endif
+  if (!TINYLM_FW_COUNT && reply_call_sp != 0) {
+    tinylm_fw::print("stack ");
+    print_number(reply_call_sp - tinylm_fw::stack_low_water());
+    tinylm_fw::print(" plan ");
+    print_number(plan_peak_ram);
+    tinylm_fw::print(" allowance ");
+    print_number(stack_allowance);
+    tinylm_fw::print("\n");
+  }
   tinylm_fw::print("done\n");
   return number == TINYLM_FW_PROMPTS ? 0 : 1;
 }

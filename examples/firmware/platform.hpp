@@ -18,4 +18,24 @@ void print(std::string_view text) noexcept;
 // calibrates it with a loop of known length).
 std::uint64_t ticks() noexcept;
 
+// Stack measurement (Cortex-M only; on the host both do nothing and return
+// 0). paint_stack() fills the free stack, from the end of .bss up to a
+// little below its caller's frame, with a pattern; stack_low_water() is the
+// lowest address whose word no longer holds it: the deepest the stack has
+// reached since the paint. Interrupts (SysTick in bench builds) push their
+// frames onto the same stack, so measure in a build without them.
+void paint_stack() noexcept;
+std::uintptr_t stack_low_water() noexcept;
+
+// The stack pointer where it is read (0 on the host).
+inline std::uintptr_t stack_pointer() noexcept {
+#if defined(__arm__)
+  std::uintptr_t sp;
+  asm volatile("mov %0, sp" : "=r"(sp));
+  return sp;
+#else
+  return 0;
+#endif
+}
+
 }  // namespace tinylm_fw

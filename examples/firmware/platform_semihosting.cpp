@@ -68,6 +68,23 @@ std::uint64_t ticks() noexcept {
   return (std::uint64_t{wraps} << 24) + (0xFFFFFFu - value);
 }
 
+namespace {
+constexpr std::uint32_t stack_paint = 0x5AC3A53Cu;
+// Words left unpainted below paint_stack()'s caller: its own frame.
+constexpr std::uintptr_t paint_margin = 64;
+}  // namespace
+
+__attribute__((noinline)) void paint_stack() noexcept {
+  const std::uintptr_t top = stack_pointer() - paint_margin;
+  for (volatile std::uint32_t* w = _ebss; reinterpret_cast<std::uintptr_t>(w) < top; ++w) *w = stack_paint;
+}
+
+std::uintptr_t stack_low_water() noexcept {
+  const volatile std::uint32_t* w = _ebss;
+  while (w < _estack && *w == stack_paint) ++w;
+  return reinterpret_cast<std::uintptr_t>(w);
+}
+
 }  // namespace tinylm_fw
 
 extern "C" void SysTick_Handler() { systick_wraps = systick_wraps + 1; }

@@ -90,11 +90,12 @@ constexpr std::uint8_t base_token(const tokenizer_view& t, std::uint8_t byte) no
 
 // Encodes the last max_text bytes of text into out (room for max_text
 // tokens); returns the number of tokens. A tokenizer that fails validate()
-// gives 0 tokens.
-constexpr std::size_t encode(const tokenizer_view& t, std::string_view text, std::uint8_t* out) noexcept {
+// gives 0 tokens. `token_of`: room for the 256-byte table of each byte's
+// base token.
+constexpr std::size_t encode(const tokenizer_view& t, std::string_view text, std::uint8_t* out,
+                             std::uint8_t* token_of) noexcept {
   if (validate(t) != nullptr) return 0;
   if (text.size() > max_text) text.remove_prefix(text.size() - max_text);  // (no substr: it can throw)
-  std::uint8_t token_of[256] = {};
   for (std::size_t b = 0; b < 256; ++b) token_of[b] = base_token(t, t.normalise[b]);
   std::size_t n = 0;
   for (char c : text) out[n++] = token_of[static_cast<std::uint8_t>(c)];
@@ -115,18 +116,25 @@ constexpr std::size_t encode(const tokenizer_view& t, std::string_view text, std
   return n;
 }
 
-// Appends the bytes of one token to out (as many as fit); returns false if
-// out filled up first.
+constexpr std::size_t encode(const tokenizer_view& t, std::string_view text, std::uint8_t* out) noexcept {
+  std::uint8_t token_of[256] = {};
+  return encode(t, text, out, token_of);
+}
+
+// Appends the bytes of one token to out while out.size() < limit (as many
+// as fit); returns false if it stopped early. `stack`: room for the
+// decoding stack, vocab_size() + 1 bytes (a merge refers to earlier tokens
+// only, so the tree is at most merge_count deep).
 template <std::size_t Capacity>
-constexpr bool append_token(const tokenizer_view& t, std::uint8_t token, fixed_string<Capacity>& out) noexcept {
-  std::uint8_t stack[max_vocab + 1] = {};
+constexpr bool append_token(const tokenizer_view& t, std::uint8_t token, fixed_string<Capacity>& out,
+                            std::size_t limit, std::uint8_t* stack) noexcept {
   std::size_t top = 0;
   stack[top++] = token;
   while (top > 0) {
     const std::size_t id = stack[--top];
     if (id < first_base || id >= t.vocab_size()) continue;
     if (id < first_base + t.base_count) {
-      if (!out.push_back(static_cast<char>(t.base_bytes[id - first_base]))) return false;
+      if (out.size() >= limit || !out.push_back(static_cast<char>(t.base_bytes[id - first_base]))) return false;
       continue;
     }
     const std::size_t k = id - first_base - t.base_count;
@@ -134,6 +142,12 @@ constexpr bool append_token(const tokenizer_view& t, std::uint8_t token, fixed_s
     stack[top++] = t.merges[2 * k];
   }
   return true;
+}
+
+template <std::size_t Capacity>
+constexpr bool append_token(const tokenizer_view& t, std::uint8_t token, fixed_string<Capacity>& out) noexcept {
+  std::uint8_t stack[max_vocab + 1] = {};
+  return append_token(t, token, out, Capacity, stack);
 }
 
 template <std::size_t Capacity>

@@ -247,6 +247,51 @@ constexpr model_view view_of() noexcept {
   return make_view<M>();
 }
 
+// Pointers to the run-time buffers of generation (see workspace).
+struct buffers {
+  std::int32_t* acc0;      // n_1: layer 0's sums over the prompt's counts
+  std::int16_t* x;         // 256: the features
+  std::int16_t* act[2];    // the widest hidden layer each
+  std::int16_t* logits;    // S + 1
+  std::int16_t* gathered;  // S + 1: the reply set candidates' scores
+  std::uint8_t* counts;    // 128: the prompt's counts, then the context's
+  char* context;           // C: the last symbols generated
+  std::uint8_t* nonzero;   // 256: the sparse matvec's list of non-zero inputs
+};
+
+// Every run-time buffer of generating with a model whose layer 0 has N1
+// rows, whose widest hidden layer has H neurons (1 without one), with Out =
+// S + 1 outputs and context length C: plan<M>().workspace_bytes is its
+// sizeof, on the target it is compiled for.
+template <std::size_t N1, std::size_t H, std::size_t Out, std::size_t C>
+struct workspace {
+  std::int32_t acc0[N1] = {};
+  std::int16_t x[input_size] = {};
+  std::int16_t act[2][H] = {};
+  std::int16_t logits[Out] = {};
+  std::int16_t gathered[Out] = {};
+  std::uint8_t counts[buckets] = {};
+  std::uint8_t nonzero[int2_index_list_bytes] = {};
+  char context[C > 0 ? C : 1] = {};
+
+  constexpr buffers refs() noexcept {
+    return {acc0, x, {act[0], act[1]}, logits, gathered, counts, context, nonzero};
+  }
+};
+
+// The workspace of a model loaded at run time: the limits' sizes (4,032 bytes).
+using max_workspace = workspace<max_width, max_width, max_width, max_context_length>;
+
+template <hashmlp_model M>
+inline constexpr std::size_t widest_hidden_of = [] {
+  std::size_t w = 1;
+  for (std::size_t l = 1; l < M::layer_count; ++l) w = M::layer_sizes[l] > w ? M::layer_sizes[l] : w;
+  return w;
+}();
+
+template <hashmlp_model M>
+using workspace_of = workspace<M::layer_sizes[1], widest_hidden_of<M>, M::layer_sizes[M::layer_count], M::context_length>;
+
 // The hashed part of a prompt: its last max_prompt_bytes bytes.
 constexpr std::string_view prompt_tail(std::string_view prompt) noexcept {
   // (remove_prefix, not substr: substr's range check can throw, and a
@@ -262,40 +307,55 @@ constexpr void prompt_features(std::string_view prompt, std::uint8_t* counts) no
 }
 
 // x[0..256): the prompt counts, then trigram_hash of the last
-// min(C, context.size()) bytes of context.
+// min(C, context.size()) bytes of context (counted in ctx[0..128), which may
+// be prompt_buckets itself: the prompt's counts are copied to x first).
+constexpr void make_features(const model_view& m, const std::uint8_t* prompt_buckets,
+                             std::string_view context, std::int16_t* x, std::uint8_t* ctx) noexcept {
+  if (context.size() > m.context_length) context.remove_prefix(context.size() - m.context_length);
+  for (std::size_t j = 0; j < buckets; ++j) x[j] = prompt_buckets[j];
+  trigram_hash(context.data(), context.size(), ctx, buckets);
+  for (std::size_t j = 0; j < buckets; ++j) x[buckets + j] = ctx[j];
+}
+
 constexpr void make_features(const model_view& m, const std::uint8_t* prompt_buckets,
                              std::string_view context, std::int16_t* x) noexcept {
-  if (context.size() > m.context_length) context.remove_prefix(context.size() - m.context_length);
   std::uint8_t ctx[buckets]{};
-  trigram_hash(context.data(), context.size(), ctx, buckets);
-  for (std::size_t j = 0; j < buckets; ++j) {
-    x[j] = prompt_buckets[j];
-    x[buckets + j] = ctx[j];
-  }
+  make_features(m, prompt_buckets, context, x, ctx);
 }
 
 // Layer l: out[0..n_{l+1}) from in[0..n_l) (out must not alias in); `bias`
-// replaces the layer's biases when not nullptr.
+// replaces the layer's biases when not nullptr; `nonzero`: room for the
+// matvec's index list (int2_index_list_bytes).
 constexpr void layer(const model_view& m, std::size_t l, const std::int16_t* in, std::int16_t* out,
-                     const std::int32_t* bias = nullptr) noexcept {
+                     const std::int32_t* bias, std::uint8_t* nonzero) noexcept {
   const std::size_t rows = m.sizes[l + 1];
-  matvec_int2(m.weights + m.weight_offset(l), in, bias != nullptr ? bias : m.biases + m.bias_offset(l), out,
-              rows, m.sizes[l], m.shifts[l]);
+  matvec_int2(m.weights + m.weight_offset(l), in, bias != nullptr ? bias : m.biases + m.bias_offset(l), out, rows,
+              m.sizes[l], m.shifts[l], nonzero);
   if (l + 1 < m.layer_count) relu_u8(out, rows);
 }
 
 // logits[0..S+1) from the input features x[0..256); `layer0_bias` (n_1
 // values) replaces layer 0's biases when not nullptr.
+// The hidden activations go to act[0] and act[1] (the widest hidden layer
+// each) in turn.
 constexpr void forward_features(const model_view& m, const std::int16_t* x, std::int16_t* logits,
-                                const std::int32_t* layer0_bias = nullptr) noexcept {
+                                const std::int32_t* layer0_bias, std::int16_t* const act[2],
+                                std::uint8_t* nonzero) noexcept {
   if (validate_shape(m) != nullptr) return;
-  std::int16_t act[2][max_width]{};
   const std::int16_t* in = x;
   for (std::size_t l = 0; l < m.layer_count; ++l) {
     std::int16_t* out = l + 1 == m.layer_count ? logits : act[l % 2];
-    layer(m, l, in, out, l == 0 ? layer0_bias : nullptr);
+    layer(m, l, in, out, l == 0 ? layer0_bias : nullptr, nonzero);
     in = out;
   }
+}
+
+constexpr void forward_features(const model_view& m, const std::int16_t* x, std::int16_t* logits,
+                                const std::int32_t* layer0_bias = nullptr) noexcept {
+  std::int16_t act[2][max_width]{};
+  std::int16_t* const refs[2] = {act[0], act[1]};
+  std::uint8_t nonzero[int2_index_list_bytes]{};
+  forward_features(m, x, logits, layer0_bias, refs, nonzero);
 }
 
 // Layer 0's accumulators for the prompt's counts alone (inputs 0..127; the
@@ -304,21 +364,23 @@ constexpr void forward_features(const model_view& m, const std::int16_t* x, std:
 // and each step adds only the context's columns (forward_from_prompt): the
 // sums are modulo 2^32, so the logits are forward()'s, bit for bit. (The
 // CP/M runtime does the same: its prompt pass.)
-constexpr void prompt_accumulators(const model_view& m, const std::uint8_t* prompt_buckets,
-                                   std::int32_t* acc0) noexcept {
+// (x: room for 256 features, nonzero for the matvec's index list: scratch.)
+constexpr void prompt_accumulators(const model_view& m, const std::uint8_t* prompt_buckets, std::int32_t* acc0,
+                                   std::int16_t* x, std::uint8_t* nonzero) noexcept {
   if (validate_shape(m) != nullptr) return;
-  std::int16_t x[input_size]{};
-  for (std::size_t j = 0; j < buckets; ++j) x[j] = prompt_buckets[j];
-  matvec_int2_accumulate(m.weights, x, m.biases, acc0, m.sizes[1], input_size);
+  for (std::size_t j = 0; j < buckets; ++j) {
+    x[j] = prompt_buckets[j];
+    x[buckets + j] = 0;
+  }
+  matvec_int2_accumulate(m.weights, x, m.biases, acc0, m.sizes[1], input_size, nonzero);
 }
 
-// forward() from prompt_accumulators(): the same logits.
-constexpr void forward_from_prompt(const model_view& m, const std::int32_t* acc0, std::string_view context,
-                                   std::int16_t* logits) noexcept {
-  const std::uint8_t no_prompt[buckets]{};
-  std::int16_t x[input_size]{};
-  make_features(m, no_prompt, context, x);
-  forward_features(m, x, logits, acc0);
+// forward() from prompt_accumulators(): the same logits (in b.logits; b.x,
+// b.counts and b.act are overwritten).
+constexpr void forward_from_prompt(const model_view& m, const buffers& b, std::string_view context) noexcept {
+  for (std::size_t j = 0; j < buckets; ++j) b.counts[j] = 0;
+  make_features(m, b.counts, context, b.x, b.counts);
+  forward_features(m, b.x, b.logits, b.acc0, b.act, b.nonzero);
 }
 
 // The forward pass: logits[0..S+1) for prompt counts (prompt_features) and
@@ -330,29 +392,27 @@ constexpr void forward(const model_view& m, const std::uint8_t* prompt_buckets,
   forward_features(m, x, logits);
 }
 
+// Generation in the buffers b, which must be at least the view's sizes (a
+// workspace of its shapes: workspace_of<M> for a model type, max_workspace
+// for any view that passes validate_shape).
 template <std::size_t Capacity>
-constexpr fixed_string<Capacity> generate(const model_view& m, std::string_view prompt,
+constexpr fixed_string<Capacity> generate(const model_view& m, const buffers& b, std::string_view prompt,
                                           std::uint32_t seed, std::size_t max_length = Capacity,
-                                          std::uint16_t inv_temp_q8 = 0,
-                                          std::size_t top_k = 0) noexcept {
+                                          std::uint16_t inv_temp_q8 = 0, std::size_t top_k = 0) noexcept {
   fixed_string<Capacity> out;
   if (validate_shape(m) != nullptr) return out;
-  std::uint8_t pb[buckets]{};
-  prompt_features(prompt, pb);
+  prompt_features(prompt, b.counts);
+  prompt_accumulators(m, b.counts, b.acc0, b.x, b.nonzero);
   xorshift32 rng(seed);
-  char ctx[max_context_length]{};
   std::size_t clen = 0;
-  const std::size_t cmax = m.context_length < max_context_length ? m.context_length : max_context_length;
-  std::int16_t logits[max_width]{};
-  std::int32_t acc0[max_width]{};
-  prompt_accumulators(m, pb, acc0);
+  const std::size_t cmax = m.context_length;
   const std::size_t n = m.output_size();
   reply_cursor cursor = reply_start(m.replies, max_length < Capacity ? max_length : Capacity);
   while (out.size() < max_length && !out.full()) {
     std::size_t k = 0;
     if (!forced_symbol(m.replies, cursor, inv_temp_q8, top_k, rng, k)) {
-      forward_from_prompt(m, acc0, std::string_view(ctx, clen), logits);
-      k = choose_symbol(logits, n, m.replies, cursor, inv_temp_q8, top_k, rng);
+      forward_from_prompt(m, b, std::string_view(b.context, clen));
+      k = choose_symbol(b.logits, n, m.replies, cursor, inv_temp_q8, top_k, rng, b.gathered);
     }
     if (k >= m.end_index()) break;
     cursor = reply_advance(m.replies, cursor, static_cast<std::uint8_t>(k));
@@ -360,65 +420,78 @@ constexpr fixed_string<Capacity> generate(const model_view& m, std::string_view 
     out.push_back(c);
     if (cmax == 0) continue;
     if (clen == cmax) {
-      for (std::size_t i = 0; i + 1 < clen; ++i) ctx[i] = ctx[i + 1];
-      ctx[clen - 1] = c;
+      for (std::size_t i = 0; i + 1 < clen; ++i) b.context[i] = b.context[i + 1];
+      b.context[clen - 1] = c;
     } else {
-      ctx[clen++] = c;
+      b.context[clen++] = c;
     }
   }
   return out;
 }
 
+// Generation with a model loaded at run time: a max_workspace on the stack.
+template <std::size_t Capacity>
+constexpr fixed_string<Capacity> generate(const model_view& m, std::string_view prompt, std::uint32_t seed,
+                                          std::size_t max_length = Capacity, std::uint16_t inv_temp_q8 = 0,
+                                          std::size_t top_k = 0) noexcept {
+  max_workspace ws;
+  return generate<Capacity>(m, ws.refs(), prompt, seed, max_length, inv_temp_q8, top_k);
+}
+
+// Generation with a model type: its own workspace_of<M> on the stack.
 template <hashmlp_model M, std::size_t Capacity = 128>
 constexpr fixed_string<Capacity> generate(std::string_view prompt,
                                           std::uint32_t seed = M::default_seed,
                                           std::size_t max_length = Capacity,
                                           std::uint16_t inv_temp_q8 = default_inv_temp_q8<M>,
                                           std::size_t top_k = default_top_k<M>) noexcept {
-  return generate<Capacity>(view_of<M>(), prompt, seed, max_length, inv_temp_q8, top_k);
+  workspace_of<M> ws;
+  return generate<Capacity>(view_of<M>(), ws.refs(), prompt, seed, max_length, inv_temp_q8, top_k);
 }
 
-// The static memory plan of generation, in the bytes an 8-bit target needs
-// (counts and activations are 0..255: one byte each; logits int16). Every
-// buffer is counted separately (no overlap), so peak_ram is an upper bound.
-// The weights, biases, shifts and alphabet stay in ROM.
+// The static memory plan of generation on the machine it is compiled for:
+// what a reply writes, buffer by buffer (no overlap counted, so peak_ram is
+// an upper bound on the data; the call frames' saved registers and return
+// addresses come on top: tests/target/firmware measures them). The weights,
+// biases, shifts, alphabet and reply set stay in ROM.
 struct memory_plan {
-  std::size_t feature_bytes;      // 256: prompt counts (computed once) + context counts
-  std::size_t activation_bytes;   // min(hidden layers, 2) buffers of the widest hidden layer
-  std::size_t logit_bytes;        // 2 * (S + 1)
-  std::size_t sampling_bytes;     // 3 * (S + 1): kept flags and 16-bit weights (sampling.hpp)
-  std::size_t context_bytes;      // C: the context ring
-  std::size_t rng_bytes;          // xorshift32 state
-  std::size_t output_bytes;       // the reply buffer
-  std::size_t reply_set_bytes;    // with a reply set: the cursor (lo, hi: 2 bytes each, k) and the
-                                  // gathered candidates (a symbol and an int16 score each, S + 1 at most)
+  std::size_t workspace_bytes;    // the workspace (acc0, x, act, logits, gathered, counts, the
+                                  // matvec's index list, context): plan<M>() is
+                                  // sizeof(workspace_of<M>), plan(view) the same layout
+  std::size_t state_bytes;        // the generator's xorshift32 and reply cursor
+  std::size_t output_bytes;       // the reply (a fixed_string of the capacity)
   std::size_t peak_ram;           // the sum of the above
   std::size_t rom_weight_bytes;   // packed weights
   std::size_t rom_bytes;          // weights + 4 bytes per bias + shifts + alphabet + the reply set
 };
 
-constexpr memory_plan plan(const model_view& m, std::size_t output_capacity = 128) noexcept {
+// The size of workspace<N1, H, Out, C> (int32 alignment 4).
+constexpr std::size_t workspace_size(std::size_t n1, std::size_t h, std::size_t out, std::size_t c) noexcept {
+  const std::size_t bytes =
+      4 * n1 + 2 * input_size + 2 * 2 * h + 2 * out + 2 * out + buckets + int2_index_list_bytes + (c > 0 ? c : 1);
+  return (bytes + 3) / 4 * 4;
+}
+
+template <std::size_t Capacity = 128>
+constexpr memory_plan plan(const model_view& m) noexcept {
   memory_plan p{};
-  const std::size_t hidden_buffers = m.hidden_layers() < 2 ? m.hidden_layers() : 2;
-  p.feature_bytes = input_size;
-  p.activation_bytes = hidden_buffers * m.widest_hidden();
-  p.logit_bytes = 2 * m.output_size();
-  p.sampling_bytes = 3 * m.output_size();
-  p.context_bytes = m.context_length;
-  p.rng_bytes = 4;
-  p.output_bytes = output_capacity;
-  p.reply_set_bytes = m.replies.empty() ? 0 : 5 + 3 * m.output_size();
-  p.peak_ram = p.feature_bytes + p.activation_bytes + p.logit_bytes + p.sampling_bytes +
-               p.context_bytes + p.rng_bytes + p.output_bytes + p.reply_set_bytes;
+  const std::size_t widest = m.widest_hidden() > 0 ? m.widest_hidden() : 1;
+  p.workspace_bytes = workspace_size(m.sizes[1], widest, m.output_size(), m.context_length);
+  p.state_bytes = sizeof(xorshift32) + sizeof(reply_cursor);
+  p.output_bytes = sizeof(fixed_string<Capacity>);
+  p.peak_ram = p.workspace_bytes + p.state_bytes + p.output_bytes;
   p.rom_weight_bytes = m.total_weight_bytes();
   p.rom_bytes = p.rom_weight_bytes + 4 * m.total_biases() + m.layer_count + m.symbols() +
                 (m.replies.empty() ? 0 : m.replies.symbol_bytes() + 2 * (m.replies.count + 1));
   return p;
 }
 
-template <hashmlp_model M, std::size_t OutputCapacity = 128>
+template <hashmlp_model M, std::size_t Capacity = 128>
 constexpr memory_plan plan() noexcept {
-  return plan(view_of<M>(), OutputCapacity);
+  static_assert(sizeof(workspace_of<M>) ==
+                    workspace_size(M::layer_sizes[1], widest_hidden_of<M>, M::layer_sizes[M::layer_count], M::context_length),
+                "workspace_size() must describe workspace<>'s layout");
+  return plan<Capacity>(view_of<M>());
 }
 
 }  // namespace tinylm::hashmlp

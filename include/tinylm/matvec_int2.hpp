@@ -91,23 +91,27 @@ constexpr void pack_int2(const std::int8_t* w, std::size_t rows, std::size_t col
   }
 }
 
+// The reference path's RAM: the indices of the non-zero inputs, one byte
+// each, on its stack (what a memory plan counts for it).
+inline constexpr std::size_t int2_index_list_bytes = 256;
+
 namespace detail {
 
 // Up to 256 columns: the indices of the non-zero inputs, listed once per
 // call (then every row visits only them); returns their number (0 for more
 // columns: the rows then test every input).
 constexpr std::size_t int2_nonzero_inputs(const std::int16_t* x, std::size_t cols,
-                                          std::uint16_t* nonzero) noexcept {
+                                          std::uint8_t* nonzero) noexcept {
   std::size_t count = 0;
   if (cols <= 256)
     for (std::size_t j = 0; j < cols; ++j)
-      if (x[j] != 0) nonzero[count++] = static_cast<std::uint16_t>(j);
+      if (x[j] != 0) nonzero[count++] = static_cast<std::uint8_t>(j);
   return count;
 }
 
 // acc + sum_j w(row, j) * x[j] (mod 2^32) over the non-zero inputs.
 constexpr std::int32_t int2_row_sum(const std::uint8_t* row, const std::int16_t* x, std::size_t cols,
-                                    const std::uint16_t* nonzero, std::size_t count,
+                                    const std::uint8_t* nonzero, std::size_t count,
                                     std::int32_t acc) noexcept {
   if (cols <= 256) {
     for (std::size_t k = 0; k < count; ++k) acc = wrapping_mac(acc, int2_weight(row, nonzero[k]), x[nonzero[k]]);
@@ -122,17 +126,25 @@ constexpr std::int32_t int2_row_sum(const std::uint8_t* row, const std::int16_t*
 
 // The plain path: used at compile time (and on a microcontroller), and the
 // definition of the result.
+// `nonzero` is the index list's room (int2_index_list_bytes); without it,
+// the list is on this function's stack.
 constexpr void matvec_int2_reference(const std::uint8_t* W, const std::int16_t* x,
                                      const std::int32_t* bias, std::int16_t* y, std::size_t rows,
-                                     std::size_t cols, int shift) noexcept {
+                                     std::size_t cols, int shift, std::uint8_t* nonzero) noexcept {
   const std::size_t stride = int2_row_bytes(cols);
-  std::uint16_t nonzero[256]{};
   const std::size_t count = detail::int2_nonzero_inputs(x, cols, nonzero);
   for (std::size_t i = 0; i < rows; ++i) {
     const std::int32_t acc =
         detail::int2_row_sum(W + i * stride, x, cols, nonzero, count, bias != nullptr ? bias[i] : 0);
     y[i] = saturate_i16(rounding_shift_right(acc, shift));
   }
+}
+
+constexpr void matvec_int2_reference(const std::uint8_t* W, const std::int16_t* x,
+                                     const std::int32_t* bias, std::int16_t* y, std::size_t rows,
+                                     std::size_t cols, int shift) noexcept {
+  std::uint8_t nonzero[int2_index_list_bytes]{};
+  matvec_int2_reference(W, x, bias, y, rows, cols, shift, nonzero);
 }
 
 // The accumulators alone: acc[i] = bias[i] (0 when bias is nullptr) +
@@ -142,12 +154,18 @@ constexpr void matvec_int2_reference(const std::uint8_t* W, const std::int16_t* 
 // bit (the hash-MLP's prompt part of layer 0, computed once per reply).
 constexpr void matvec_int2_accumulate(const std::uint8_t* W, const std::int16_t* x,
                                       const std::int32_t* bias, std::int32_t* acc, std::size_t rows,
-                                      std::size_t cols) noexcept {
+                                      std::size_t cols, std::uint8_t* nonzero) noexcept {
   const std::size_t stride = int2_row_bytes(cols);
-  std::uint16_t nonzero[256]{};
   const std::size_t count = detail::int2_nonzero_inputs(x, cols, nonzero);
   for (std::size_t i = 0; i < rows; ++i)
     acc[i] = detail::int2_row_sum(W + i * stride, x, cols, nonzero, count, bias != nullptr ? bias[i] : 0);
+}
+
+constexpr void matvec_int2_accumulate(const std::uint8_t* W, const std::int16_t* x,
+                                      const std::int32_t* bias, std::int32_t* acc, std::size_t rows,
+                                      std::size_t cols) noexcept {
+  std::uint8_t nonzero[int2_index_list_bytes]{};
+  matvec_int2_accumulate(W, x, bias, acc, rows, cols, nonzero);
 }
 
 namespace detail {
@@ -206,10 +224,21 @@ constexpr void matvec_int2_fast(const std::uint8_t* W, const std::int16_t* x,
   }
 }
 
-// The public kernel.
+// The public kernel. `index_list`: room for the reference path's
+// int2_index_list_bytes, so that a caller can count it in its own workspace
+// (without it, the list is on the stack).
 constexpr void matvec_int2(const std::uint8_t* W, const std::int16_t* x, const std::int32_t* bias,
-                           std::int16_t* y, std::size_t rows, std::size_t cols,
-                           int shift) noexcept {
+                           std::int16_t* y, std::size_t rows, std::size_t cols, int shift,
+                           std::uint8_t* index_list) noexcept {
+  if (std::is_constant_evaluated() || TINYLM_INT2_SPARSE) {
+    matvec_int2_reference(W, x, bias, y, rows, cols, shift, index_list);
+  } else {
+    matvec_int2_fast(W, x, bias, y, rows, cols, shift);
+  }
+}
+
+constexpr void matvec_int2(const std::uint8_t* W, const std::int16_t* x, const std::int32_t* bias,
+                           std::int16_t* y, std::size_t rows, std::size_t cols, int shift) noexcept {
   if (std::is_constant_evaluated() || TINYLM_INT2_SPARSE) {
     matvec_int2_reference(W, x, bias, y, rows, cols, shift);
   } else {

@@ -112,18 +112,35 @@ constexpr reply_cursor reply_start(const reply_set_view& s, std::size_t room = u
   return {0, s.count, 0, room};
 }
 
+// Walks the candidates of a cursor: next() gives the distinct symbols at
+// position k of the live replies, ascending, one per call, then false.
+struct candidate_walk {
+  const reply_set_view* set;
+  reply_cursor cursor;
+  bool any_fits = false;
+  std::size_t r = 0;
+  constexpr candidate_walk(const reply_set_view& s, const reply_cursor& c) noexcept : set(&s), cursor(c), r(c.lo) {
+    for (std::size_t q = c.lo; q < c.hi && !any_fits; ++q) any_fits = s.length(q) - 1 <= c.room;
+  }
+  constexpr bool next(std::uint8_t& symbol) noexcept {
+    for (; r < cursor.hi; ++r) {
+      if (any_fits && set->length(r) - 1 > cursor.room) continue;
+      symbol = set->at(r, cursor.k);
+      // skip the other live replies with the same symbol here
+      while (r < cursor.hi && set->at(r, cursor.k) == symbol) ++r;
+      return true;
+    }
+    return false;
+  }
+};
+
 // The distinct symbols at position k of the live replies, ascending, into
 // out[0 .. m); returns m.
 constexpr std::size_t reply_candidates(const reply_set_view& s, const reply_cursor& c,
                                        std::uint8_t* out) noexcept {
-  bool any_fits = false;
-  for (std::size_t r = c.lo; r < c.hi && !any_fits; ++r) any_fits = s.length(r) - 1 <= c.room;
+  candidate_walk walk(s, c);
   std::size_t m = 0;
-  for (std::size_t r = c.lo; r < c.hi; ++r) {
-    if (any_fits && s.length(r) - 1 > c.room) continue;
-    const std::uint8_t sym = s.at(r, c.k);
-    if (m == 0 || out[m - 1] != sym) out[m++] = sym;
-  }
+  for (std::uint8_t sym = 0; walk.next(sym);) out[m++] = sym;
   return m;
 }
 
@@ -145,11 +162,12 @@ constexpr reply_cursor reply_advance(const reply_set_view& s, reply_cursor c, st
 constexpr bool forced_symbol(const reply_set_view& s, const reply_cursor& c, std::uint16_t inv_temp_q8,
                              std::size_t top_k, xorshift32& rng, std::size_t& symbol) noexcept {
   if (s.empty()) return false;
-  std::uint8_t cand[sampling_max_n] = {};
-  if (reply_candidates(s, c, cand) != 1) return false;
+  candidate_walk walk(s, c);
+  std::uint8_t first = 0, second = 0;
+  if (!walk.next(first) || walk.next(second)) return false;
   const std::int16_t any_score = 0;
   if (inv_temp_q8 != 0) sample_top_k(&any_score, 1, inv_temp_q8, top_k, rng);
-  symbol = cand[0];
+  symbol = first;
   return true;
 }
 
@@ -160,18 +178,29 @@ constexpr bool reply_determined(const reply_set_view& s, const reply_cursor& c) 
 }
 
 // The next symbol by the rule above: over the candidates of the cursor, or
-// over all n logits (n <= 256) when the set is empty.
+// over all n logits (n <= 256) when the set is empty. `gathered` holds the
+// candidates' scores: room for n int16 (the caller's workspace).
+constexpr std::size_t choose_symbol(const std::int16_t* logits, std::size_t n, const reply_set_view& s,
+                                    const reply_cursor& c, std::uint16_t inv_temp_q8, std::size_t top_k,
+                                    xorshift32& rng, std::int16_t* gathered) noexcept {
+  if (s.empty())
+    return inv_temp_q8 == 0 ? argmax(logits, n) : sample_top_k(logits, n, inv_temp_q8, top_k, rng);
+  std::size_t m = 0;
+  candidate_walk gather(s, c);
+  for (std::uint8_t sym = 0; m < n && gather.next(sym);) gathered[m++] = logits[sym];
+  const std::size_t i = inv_temp_q8 == 0 ? argmax(gathered, m) : sample_top_k(gathered, m, inv_temp_q8, top_k, rng);
+  candidate_walk pick(s, c);
+  std::uint8_t sym = 0;
+  for (std::size_t j = 0; j <= i; ++j) pick.next(sym);
+  return sym;
+}
+
+// The same with the scores gathered in a 512-byte local buffer.
 constexpr std::size_t choose_symbol(const std::int16_t* logits, std::size_t n, const reply_set_view& s,
                                     const reply_cursor& c, std::uint16_t inv_temp_q8, std::size_t top_k,
                                     xorshift32& rng) noexcept {
-  if (s.empty())
-    return inv_temp_q8 == 0 ? argmax(logits, n) : sample_top_k(logits, n, inv_temp_q8, top_k, rng);
-  std::uint8_t cand[sampling_max_n] = {};
-  std::int16_t scores[sampling_max_n] = {};
-  const std::size_t m = reply_candidates(s, c, cand);
-  for (std::size_t i = 0; i < m; ++i) scores[i] = logits[cand[i]];
-  const std::size_t i = inv_temp_q8 == 0 ? argmax(scores, m) : sample_top_k(scores, m, inv_temp_q8, top_k, rng);
-  return cand[i];
+  std::int16_t gathered[sampling_max_n] = {};
+  return choose_symbol(logits, n < sampling_max_n ? n : sampling_max_n, s, c, inv_temp_q8, top_k, rng, gathered);
 }
 
 }  // namespace tinylm

@@ -23,7 +23,8 @@
 //   search over the int16 range, each step one counting pass over the n
 //   scores (skipped when all are kept), then exp_weights over the kept
 //   candidates, one 32x24-bit multiply for the draw and one walk.
-//   RAM: n flag bytes (or a bitmap) and the kept weights (2 bytes each).
+//   RAM: none beyond the cut (the C++ recomputes each kept weight in the walk
+//   rather than storing it; an 8-bit target may store them: same bits).
 #pragma once
 
 #include <cstddef>
@@ -43,14 +44,17 @@ constexpr std::size_t argmax(const std::int16_t* scores, std::size_t n) noexcept
   return best;
 }
 
-// Marks in keep[0..n) the top_k candidates of step 1; returns how many
-// (n <= 256; top_k == 0 or >= n keeps all).
-constexpr std::size_t top_k_mask(const std::int16_t* scores, std::size_t n, std::size_t top_k,
-                                 bool* keep) noexcept {
-  if (top_k == 0 || top_k >= n) {
-    for (std::size_t i = 0; i < n; ++i) keep[i] = true;
-    return n;
-  }
+// Step 1 as a cut: i is kept iff `all`, or s_i > threshold, or s_i ==
+// threshold and i is among the first `ties` indices with that score. Finding
+// it stores nothing (n <= 256; top_k == 0 or >= n keeps all).
+struct top_k_cut {
+  bool all = true;
+  std::int32_t threshold = 0;
+  std::size_t ties = 0;
+};
+
+constexpr top_k_cut find_top_k_cut(const std::int16_t* scores, std::size_t n, std::size_t top_k) noexcept {
+  if (top_k == 0 || top_k >= n) return {};
   // Largest threshold t with count(s >= t) >= top_k, by binary search over
   // [-32768, 32767]: the invariant is count(s >= lo) >= top_k > count(s >= hi).
   std::int32_t lo = -32768, hi = 32768;
@@ -67,42 +71,54 @@ constexpr std::size_t top_k_mask(const std::int16_t* scores, std::size_t n, std:
   // Everything above the threshold, then the lowest-index ties at it.
   std::size_t above = 0;
   for (std::size_t i = 0; i < n; ++i) above += scores[i] > lo ? 1u : 0u;
-  std::size_t ties = top_k - above;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (scores[i] > lo) {
-      keep[i] = true;
-    } else if (scores[i] == lo && ties != 0) {
-      keep[i] = true;
-      --ties;
-    } else {
-      keep[i] = false;
-    }
-  }
-  return top_k;
+  return {false, lo, top_k - above};
 }
 
+// Visits the kept indices of a cut in ascending order: kept(i) must be
+// called for i = 0, 1, ..., n - 1 in turn (it counts the ties it has let in).
+struct top_k_walk {
+  top_k_cut cut;
+  constexpr bool kept(std::int16_t score) noexcept {
+    if (cut.all || score > cut.threshold) return true;
+    if (score == cut.threshold && cut.ties != 0) {
+      --cut.ties;
+      return true;
+    }
+    return false;
+  }
+};
+
+// Marks in keep[0..n) the top_k candidates of step 1; returns how many
+// (n <= 256; top_k == 0 or >= n keeps all).
+constexpr std::size_t top_k_mask(const std::int16_t* scores, std::size_t n, std::size_t top_k,
+                                 bool* keep) noexcept {
+  top_k_walk walk{find_top_k_cut(scores, n, top_k)};
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) m += (keep[i] = walk.kept(scores[i])) ? 1u : 0u;
+  return m;
+}
+
+// Steps 2 to 4 with no buffer: the weights are recomputed in the walk (the
+// highest score is always kept, so the kept scores' maximum is max_score of
+// all n, and each kept weight is exp_weights' w_c for it).
 constexpr std::size_t sample_top_k(const std::int16_t* scores, std::size_t n,
                                    std::uint16_t inv_temp_q8, std::size_t top_k,
                                    xorshift32& rng) noexcept {
   if (n > sampling_max_n) n = sampling_max_n;
-  bool keep[sampling_max_n]{};
-  std::int16_t kept_scores[sampling_max_n]{};
-  std::uint16_t kept_index[sampling_max_n]{};
-  std::uint16_t weights[sampling_max_n]{};
-  top_k_mask(scores, n, top_k, keep);
-  std::size_t m = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (keep[i]) {
-      kept_scores[m] = scores[i];
-      kept_index[m] = static_cast<std::uint16_t>(i);
-      ++m;
-    }
-  }
-  const std::uint32_t sum = exp_weights(kept_scores, m, inv_temp_q8, weights);
+  const top_k_cut cut = find_top_k_cut(scores, n, top_k);
+  const std::int32_t top = max_score(scores, n);
+  const auto weight = [&](std::int16_t s) { return std::uint32_t{exp_weight(top, s, inv_temp_q8)}; };
+  std::uint32_t sum = 0;
+  top_k_walk counting{cut};
+  for (std::size_t i = 0; i < n; ++i)
+    if (counting.kept(scores[i])) sum += weight(scores[i]);
   std::uint32_t r = rng.below(sum);
-  for (std::size_t c = 0; c < m; ++c) {
-    if (r < weights[c]) return kept_index[c];
-    r -= weights[c];
+  top_k_walk choosing{cut};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!choosing.kept(scores[i])) continue;
+    const std::uint32_t w = weight(scores[i]);
+    if (r < w) return i;
+    r -= w;
   }
   return 0;  // only when n == 0
 }

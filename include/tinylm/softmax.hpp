@@ -58,14 +58,18 @@ constexpr std::int16_t max_score(const std::int16_t* scores, std::size_t n) noex
   return m;
 }
 
+// w_i of one score s <= m, m the maximum.
+constexpr std::uint16_t exp_weight(std::int32_t m, std::int16_t s, std::uint16_t inv_temp_q8) noexcept {
+  return exp_table[exp_index(static_cast<std::uint32_t>(m - s), inv_temp_q8)];
+}
+
 constexpr std::uint32_t exp_weights(const std::int16_t* scores, std::size_t n,
                                     std::uint16_t inv_temp_q8, std::uint16_t* out) noexcept {
   if (n == 0) return 0;
   const std::int32_t m = max_score(scores, n);
   std::uint32_t sum = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const auto d = static_cast<std::uint32_t>(m - scores[i]);
-    const std::uint16_t w = exp_table[exp_index(d, inv_temp_q8)];
+    const std::uint16_t w = exp_weight(m, scores[i], inv_temp_q8);
     out[i] = w;
     sum += w;
   }

@@ -171,6 +171,10 @@ constexpr const char* validate_shape(const model_view& m) noexcept {
   return nullptr;
 }
 
+// The room for a prompt's tokens (bpe::encode gives at most max_text) and,
+// in the same buffer, the start tokens (END, at most T - 1 of them, SEP).
+inline constexpr std::size_t token_room = bpe::max_text + 2;
+
 // Pointers to the run-time buffers of one model (see workspace).
 struct buffers {
   std::int16_t* x;         // d: the residual stream
@@ -184,25 +188,37 @@ struct buffers {
   std::int16_t* logits;    // V
   std::int8_t* k_cache;    // L x T x d
   std::int8_t* v_cache;    // L x T x d
+  std::int32_t* acc;       // d: a head's attention sums
+  std::int16_t* gathered;  // V: the reply set candidates' scores
+  std::uint8_t* tokens;    // token_room: the prompt's tokens, then the start tokens
+  std::uint8_t* token_of;  // 256: the tokenizer's byte table
+  std::uint8_t* decoding;  // V + 1: the stack that spells a token
 };
 
 // Every run-time buffer of a model of these shapes: plan<M>().workspace_bytes
 // is its sizeof, on the target it is compiled for.
 template <std::size_t V, std::size_t D, std::size_t L, std::size_t F, std::size_t T>
 struct workspace {
+  std::int32_t acc[D] = {};
   std::int16_t x[D] = {};
   std::int16_t h[D] = {};
   std::int16_t scores[T] = {};
   std::uint16_t weights[T] = {};
   std::int16_t logits[V] = {};
+  std::int16_t gathered[V] = {};
   std::int8_t a[D] = {};
   std::int8_t q[D] = {};
   std::int8_t o[D] = {};
   std::int8_t u[F] = {};
   std::int8_t k_cache[L * T * D] = {};
   std::int8_t v_cache[L * T * D] = {};
+  std::uint8_t tokens[token_room] = {};
+  std::uint8_t token_of[256] = {};
+  std::uint8_t decoding[V + 1] = {};
 
-  constexpr buffers refs() noexcept { return {x, h, a, q, o, u, scores, weights, logits, k_cache, v_cache}; }
+  constexpr buffers refs() noexcept {
+    return {x, h, a, q, o, u, scores, weights, logits, k_cache, v_cache, acc, gathered, tokens, token_of, decoding};
+  }
 };
 
 namespace detail {
@@ -257,7 +273,8 @@ constexpr void step_validated(const model_view& m, const buffers& b, std::uint8_
       const std::uint64_t R = (std::uint64_t{1} << 32) / S;
       // sum_j w_j V[j] for the head's hd columns, position by position (the
       // sums are exact: any order gives the same bits).
-      std::int32_t acc[max_d] = {};
+      std::int32_t* acc = b.acc;
+      for (std::size_t i = 0; i < hd; ++i) acc[i] = 0;
       for (std::size_t j = 0; j <= p; ++j) {
         const std::int32_t w = b.weights[j];
         const std::int8_t* vj = b.v_cache + (l * T + j) * d + c0;
@@ -284,17 +301,36 @@ constexpr void step(const model_view& m, const buffers& b, std::uint8_t token, s
 }
 
 // The tokens a sequence starts with: END, the prompt's last prompt_room()
-// tokens, and SEP for a chat model. Returns their number (<= T).
-constexpr std::size_t start_tokens(const model_view& m, std::string_view prompt, std::uint8_t* out) noexcept {
-  std::uint8_t tokens[bpe::max_text] = {};
-  std::size_t n = bpe::encode(m.tokenizer, prompt, tokens);
+// tokens, and SEP for a chat model, into b.tokens (the prompt is encoded
+// there first). Returns their number (<= T).
+constexpr std::size_t start_tokens(const model_view& m, const buffers& b, std::string_view prompt) noexcept {
+  const std::size_t n = bpe::encode(m.tokenizer, prompt, b.tokens, b.token_of);
   const std::size_t room = m.prompt_room();
   const std::size_t first = n > room ? n - room : 0;
-  std::size_t k = 0;
-  out[k++] = bpe::end_token;
-  for (std::size_t i = first; i < n; ++i) out[k++] = tokens[i];
-  if (m.chat) out[k++] = bpe::sep_token;
+  const std::size_t kept = n - first;
+  // tokens[first .. n) move to [1 .. 1 + kept), overlapping: up by one
+  // (first == 0) from the end, else down from the start
+  if (first == 0) {
+    for (std::size_t i = kept; i > 0; --i) b.tokens[i] = b.tokens[i - 1];
+  } else {
+    for (std::size_t i = 1; i <= kept; ++i) b.tokens[i] = b.tokens[first + i - 1];
+  }
+  b.tokens[0] = bpe::end_token;
+  std::size_t k = 1 + kept;
+  if (m.chat) b.tokens[k++] = bpe::sep_token;
   return k;
+}
+
+// The same into out (room for T tokens), with the scratch on the stack.
+constexpr std::size_t start_tokens(const model_view& m, std::string_view prompt, std::uint8_t* out) noexcept {
+  std::uint8_t tokens[token_room] = {};
+  std::uint8_t token_of[256] = {};
+  buffers b{};
+  b.tokens = tokens;
+  b.token_of = token_of;
+  const std::size_t n = start_tokens(m, b, prompt);
+  for (std::size_t i = 0; i < n; ++i) out[i] = tokens[i];
+  return n;
 }
 
 template <std::size_t Capacity>
@@ -303,20 +339,15 @@ constexpr fixed_string<Capacity> generate(const model_view& m, const buffers& b,
                                           std::uint16_t inv_temp_q8 = 0, std::size_t top_k = 0) noexcept {
   fixed_string<Capacity> out;
   if (validate_shape(m) != nullptr) return out;
-  std::uint8_t start[max_context] = {};
-  const std::size_t n = start_tokens(m, prompt, start);
-  for (std::size_t p = 0; p < n; ++p) step_validated(m, b, start[p], p);
+  const std::size_t n = start_tokens(m, b, prompt);
+  for (std::size_t p = 0; p < n; ++p) step_validated(m, b, b.tokens[p], p);
   xorshift32 rng(mix_seed(seed));
-  fixed_string<Capacity> next;
   reply_cursor cursor = reply_start(m.replies, m.context - n + 1);
   for (std::size_t p = n; out.size() < max_length && !out.full();) {
-    const std::size_t k = choose_symbol(b.logits, m.vocab, m.replies, cursor, inv_temp_q8, top_k, rng);
+    const std::size_t k = choose_symbol(b.logits, m.vocab, m.replies, cursor, inv_temp_q8, top_k, rng, b.gathered);
     if (k == bpe::end_token || k == bpe::sep_token) break;
     cursor = reply_advance(m.replies, cursor, static_cast<std::uint8_t>(k));
-    next = fixed_string<Capacity>{};
-    bpe::append_token(m.tokenizer, static_cast<std::uint8_t>(k), next);
-    for (char c : next)
-      if (out.size() < max_length) out.push_back(c);
+    bpe::append_token(m.tokenizer, static_cast<std::uint8_t>(k), out, max_length, b.decoding);
     if (p == m.context) break;  // the context is full
     if (reply_determined(m.replies, cursor)) {
       ++p;  // one reply left: the rest is forced, its logits are not needed
@@ -410,13 +441,17 @@ struct memory_plan {
   std::size_t reply_set_bytes = 0;    // the reply set's symbols and offsets (0 without one)
   std::size_t largest_stage_bytes = 0;  // the stage buffer of a staged runner
   std::size_t kv_cache_bytes = 0;     // 2 L T d
-  std::size_t activation_bytes = 0;   // the workspace without the KV cache: x, h, scores, weights, logits, a, q, o, u
-  std::size_t workspace_bytes = 0;    // activations + KV cache (sizeof workspace on a 32-bit MCU: see plan<M>())
-  std::size_t peak_ram = 0;           // workspace + the token buffer (T bytes)
+  std::size_t activation_bytes = 0;   // the workspace without the KV cache: acc, x, h, scores, weights,
+                                      // logits, gathered, a, q, o, u, the tokens, the byte table, the decoding stack
+  std::size_t workspace_bytes = 0;    // activations + KV cache (plan<M>(): sizeof(workspace_of<M>))
+  std::size_t state_bytes = 0;        // the generator's xorshift32 and reply cursor
+  std::size_t output_bytes = 0;       // the reply (a fixed_string of the capacity)
+  std::size_t peak_ram = 0;           // workspace + state + output
   std::size_t macs_first = 0;         // multiply-accumulates for the token at position 0
   std::size_t macs_last = 0;          // ... at position T - 1
 };
 
+template <std::size_t Capacity = 128>
 constexpr memory_plan plan(const model_view& m) noexcept {
   memory_plan p;
   const std::size_t d = m.d_model, F = m.ffn, T = m.context, V = m.vocab;
@@ -439,22 +474,25 @@ constexpr memory_plan plan(const model_view& m) noexcept {
   p.weight_bytes = m.weight_count() + 2 * m.gain_count() + m.frac_count();
   p.reply_set_bytes = m.replies.empty() ? 0 : m.replies.symbol_bytes() + 2 * (m.replies.count + 1);
   p.kv_cache_bytes = 2 * m.layers * T * d;
-  p.activation_bytes = 2 * d + 2 * d + 2 * T + 2 * T + 2 * V + d + d + d + F;
-  p.workspace_bytes = p.activation_bytes + p.kv_cache_bytes;
-  p.peak_ram = p.workspace_bytes + T;
+  const std::size_t unpadded = 4 * d + 2 * d + 2 * d + 2 * T + 2 * T + 2 * V + 2 * V + d + d + d + F +
+                               p.kv_cache_bytes + token_room + 256 + V + 1;
+  p.workspace_bytes = (unpadded + 3) / 4 * 4;  // (int32 alignment)
+  p.activation_bytes = p.workspace_bytes - p.kv_cache_bytes;
+  p.state_bytes = sizeof(xorshift32) + sizeof(reply_cursor);
+  p.output_bytes = sizeof(fixed_string<Capacity>);
+  p.peak_ram = p.workspace_bytes + p.state_bytes + p.output_bytes;
   for (std::size_t i = 0; i < p.stage_count; ++i) p.macs_last += p.stages[i].macs;
   p.macs_first = p.macs_last - 2 * (T - 1) * d * m.layers;
   return p;
 }
 
-// The plan of a model type; its workspace figure is sizeof(workspace_of<M>)
-// on the machine it is compiled for (the same as plan(view) but for padding).
-template <transformer_model M>
+// The plan of a model type: its workspace figure is sizeof(workspace_of<M>)
+// on the machine it is compiled for.
+template <transformer_model M, std::size_t Capacity = 128>
 constexpr memory_plan plan() noexcept {
-  memory_plan p = plan(view_of<M>());
-  p.workspace_bytes = sizeof(workspace_of<M>);
-  p.peak_ram = p.workspace_bytes + M::context;
-  return p;
+  static_assert(sizeof(workspace_of<M>) == plan(view_of<M>()).workspace_bytes,
+                "plan() must describe workspace<>'s layout");
+  return plan<Capacity>(view_of<M>());
 }
 
 }  // namespace tinylm::transformer

@@ -348,18 +348,21 @@ TEST_CASE("hashmlp: memory plan and validation of a random model", "[hashmlp]") 
   pack(m, rng);
   const auto v = m.view();
   REQUIRE(hm::validate(v) == nullptr);
-  const auto p = hm::plan(v, 100);
-  REQUIRE(p.feature_bytes == 256);
-  REQUIRE(p.activation_bytes == 2 * 256);
-  REQUIRE(p.logit_bytes == 22);
-  REQUIRE(p.sampling_bytes == 33);
-  REQUIRE(p.context_bytes == 8);
-  REQUIRE(p.peak_ram == 256 + 512 + 22 + 33 + 8 + 4 + 100);
+  const auto p = hm::plan<100>(v);
+  // 200 int32 layer-0 sums, 256 int16 features, 2 x 256 int16 activations,
+  // 11 int16 logits and gathered scores, 128 counts, a 256-byte index list,
+  // 8 context bytes.
+  REQUIRE(p.workspace_bytes == (4 * 200 + 512 + 2 * 512 + 22 + 22 + 128 + 256 + 8 + 3) / 4 * 4);
+  REQUIRE(p.workspace_bytes == sizeof(hm::workspace<200, 256, 11, 8>));
+  REQUIRE(p.peak_ram == p.workspace_bytes + sizeof(tinylm::xorshift32) + sizeof(tinylm::reply_cursor) +
+                            sizeof(tinylm::fixed_string<100>));
   REQUIRE(p.rom_weight_bytes == 200 * 64 + 30 * 50 + 256 * 8 + 11 * 64);
   REQUIRE(p.rom_weight_bytes == m.packed.size());
   REQUIRE(p.rom_bytes == m.packed.size() + 4 * (200 + 30 + 256 + 11) + 4 + 10);
   // The widest layers work (256 wide hidden layer) and agree with the reference.
   REQUIRE(lib_forward(v, "hello there", "0123") == ref_forward(m, "hello there", "0123"));
+  // A model type's plan is its own workspace's sizeof, not the limits'.
   constexpr auto tiny_plan = hm::plan<tiny_hashmlp>();
-  REQUIRE(tiny_plan.peak_ram == 256 + 8 + 8 + 12 + 4 + 4 + 128);
+  REQUIRE(tiny_plan.workspace_bytes == sizeof(hm::workspace_of<tiny_hashmlp>));
+  REQUIRE(tiny_plan.workspace_bytes < sizeof(hm::max_workspace) / 4);
 }

@@ -62,6 +62,6 @@ TEST_CASE("zoo hash-MLP models: valid, and their plans", "[zoo][hashmlp]") {
   constexpr auto game = hm::plan<tinylm::zoo::guess>();
   STATIC_REQUIRE(hm::validate(hm::view_of<tinylm::zoo::tinychat>()) == nullptr);
   STATIC_REQUIRE(hm::validate(hm::view_of<tinylm::zoo::guess>()) == nullptr);
-  STATIC_REQUIRE(chat.peak_ram <= 2048);
-  STATIC_REQUIRE(game.peak_ram <= 2048);
+  STATIC_REQUIRE(chat.peak_ram <= 4096);  // (the 8 KB lm3s811evb runs it: tests/target/firmware)
+  STATIC_REQUIRE(game.peak_ram <= 4096);
 }

@@ -68,11 +68,17 @@ constexpr bool forward_writes_nothing() {
 }
 static_assert(forward_writes_nothing());
 
-// Plan: 256 features + 1 * 8 activations + 2 * 4 logits + 3 * 4 sampling + 4 context
-// + 4 rng + 32 output = 324; ROM 520 weight bytes + 12 * 4 biases + 2 shifts + 3 symbols.
+// Plan: the workspace is 8 int32 layer-0 sums + 256 int16 features + 2 x 8
+// int16 activations + 4 int16 logits + 4 int16 gathered scores + 128 counts
+// + the matvec's 256-byte index list + 4 context bytes = 32 + 512 + 32 + 8 +
+// 8 + 128 + 256 + 4 = 980 bytes, its sizeof; then the rng and cursor, and
+// the output. ROM 520 weight bytes + 12 * 4 biases + 2 shifts + 3 symbols.
 constexpr hm::memory_plan tiny_plan = hm::plan<tiny_hashmlp, 32>();
-static_assert(tiny_plan.activation_bytes == 8 && tiny_plan.logit_bytes == 8);
-static_assert(tiny_plan.peak_ram == 324 && tiny_plan.rom_weight_bytes == 520);
+static_assert(tiny_plan.workspace_bytes == 980 && sizeof(hm::workspace_of<tiny_hashmlp>) == 980);
+static_assert(tiny_plan.peak_ram == 980 + sizeof(tinylm::xorshift32) + sizeof(tinylm::reply_cursor) +
+                                        sizeof(tinylm::fixed_string<32>));
+static_assert(tiny_plan.rom_weight_bytes == 520);
+static_assert(sizeof(hm::max_workspace) == 4032);  // (the figure hashmlp.hpp states)
 static_assert(tiny_plan.rom_bytes == 520 + 48 + 2 + 3);
 
 // ---- features, worked by hand ---------------------------------------------------------
@@ -116,7 +122,8 @@ struct hidden_t {
 };
 constexpr hidden_t hidden(const features_t& f) {
   hidden_t h{};
-  hm::layer(tiny, 0, f.x, h.u);
+  std::uint8_t nonzero[tinylm::int2_index_list_bytes]{};
+  hm::layer(tiny, 0, f.x, h.u, nullptr, nonzero);
   return h;
 }
 // "hi", empty context:

@@ -80,6 +80,12 @@ static_assert(tinylm::reply<tiny_transformer>("hello") == "dooeeedloloh");
 constexpr tf::memory_plan tiny_plan = tf::plan<tiny_transformer>();
 static_assert(tiny_plan.kv_cache_bytes == 2 * 2 * 12 * 8);
 static_assert(tiny_plan.workspace_bytes == sizeof(tf::workspace_of<tiny_transformer>));
+// by hand: acc 4d, x and h 2d each, scores and weights 2T each, logits and
+// gathered 2V each, a q o d each, u F, the KV cache, 255 prompt tokens and
+// 2 more, the 256-byte byte table and a V + 1 decoding stack
+static_assert(tiny_plan.workspace_bytes == 32 + 32 + 48 + 96 + 24 + 12 + 384 + 257 + 256 + 25 + 2 /* padding */);
+static_assert(tiny_plan.peak_ram == tiny_plan.workspace_bytes + sizeof(tinylm::xorshift32) +
+                                        sizeof(tinylm::reply_cursor) + sizeof(tinylm::fixed_string<128>));
 static_assert(tiny_plan.stage_count == 2 + 7 * 2 + 1);
 static_assert(tiny_plan.macs_last == 2 * (4 * 64 + 2 * 8 * 12 + 8 + 8 + 2 * 12 * 8) + 8 + 24 * 8);
 

@@ -181,7 +181,7 @@ std::string hashmlp_header(const hashmlp_tables& m, const std::string& name, con
       "#include <cstdint>\n\n"
       "#include <tinylm/hashmlp.hpp>\n\n"
       "namespace {ns} {{\n\n"
-      "// A hash-MLP model ({layers} layers, {wbytes} bytes of packed 2-bit weights, {ram} bytes of RAM);\n"
+      "// A hash-MLP model ({layers} layers, {wbytes} bytes of packed 2-bit weights, a {ram}-byte workspace);\n"
       "// see tinylm/hashmlp.hpp.\n"
       "struct {name} {{\n"
       "  static constexpr const char* name = \"{name}\";\n"
@@ -201,7 +201,7 @@ std::string hashmlp_header(const hashmlp_tables& m, const std::string& name, con
       "static_assert(tinylm::hashmlp::validate(tinylm::hashmlp::view_of<{name}>()) == nullptr);\n\n"
       "}}  // namespace {ns}\n",
       fmt::arg("command", command), fmt::arg("meta", meta), fmt::arg("ns", ns), fmt::arg("name", name),
-      fmt::arg("layers", v.layer_count), fmt::arg("wbytes", v.total_weight_bytes()), fmt::arg("ram", p.peak_ram),
+      fmt::arg("layers", v.layer_count), fmt::arg("wbytes", v.total_weight_bytes()), fmt::arg("ram", p.workspace_bytes),
       fmt::arg("alphabet", c_string(m.alphabet)), fmt::arg("ctx", m.context_length), fmt::arg("sizes", sizes),
       fmt::arg("shifts", shifts), fmt::arg("seed", m.default_seed), fmt::arg("biases", biases),
       fmt::arg("weights", weights), fmt::arg("replies", reply_set_members(m.replies, [&](std::size_t r) {
@@ -264,7 +264,7 @@ std::string transformer_header(const transformer_tables& m, const std::string& n
       "#include <tinylm/transformer.hpp>\n\n"
       "namespace {ns} {{\n\n"
       "// A transformer ({layers} layers, d_model {d}, {heads} heads, FFN {ffn}, context {ctx}, vocabulary {vocab}):\n"
-      "// {wbytes} bytes of weights, {ram} bytes of RAM (KV cache {kv}); see tinylm/transformer.hpp.\n"
+      "// {wbytes} bytes of weights, a {ram}-byte workspace (KV cache {kv}); see tinylm/transformer.hpp.\n"
       "struct {name} {{\n"
       "  static constexpr const char* name = \"{name}\";\n"
       "  static constexpr std::size_t vocab = {vocab}, d_model = {d}, heads = {heads}, layers = {layers}, ffn = {ffn};\n"
@@ -287,7 +287,7 @@ std::string transformer_header(const transformer_tables& m, const std::string& n
       fmt::arg("command", command), fmt::arg("meta", meta), fmt::arg("ns", ns), fmt::arg("name", name),
       fmt::arg("layers", s.layers), fmt::arg("d", d), fmt::arg("heads", s.heads), fmt::arg("ffn", s.ffn),
       fmt::arg("ctx", s.context), fmt::arg("vocab", v.vocab), fmt::arg("wbytes", p.weight_bytes),
-      fmt::arg("ram", p.peak_ram), fmt::arg("kv", p.kv_cache_bytes), fmt::arg("min_reply", s.min_reply),
+      fmt::arg("ram", p.workspace_bytes), fmt::arg("kv", p.kv_cache_bytes), fmt::arg("min_reply", s.min_reply),
       fmt::arg("tied", s.tied ? "true" : "false"), fmt::arg("chat", s.chat ? "true" : "false"),
       fmt::arg("seed", m.default_seed), fmt::arg("normalise", number_lines(m.tokenizer.normalise.data(), 256, 16)),
       fmt::arg("base", number_lines(m.tokenizer.base_bytes.data(), m.tokenizer.base_bytes.size(), 16)),

@@ -18,7 +18,7 @@
 
 namespace tinylm::zoo {
 
-// A hash-MLP model (4 layers, 26800 bytes of packed 2-bit weights, 1001 bytes of RAM);
+// A hash-MLP model (4 layers, 26800 bytes of packed 2-bit weights, a 2996-byte workspace);
 // see tinylm/hashmlp.hpp.
 struct guess {
   static constexpr const char* name = "guess";

@@ -19,7 +19,7 @@
 namespace tinylm::zoo {
 
 // A transformer (2 layers, d_model 32, 4 heads, FFN 76, context 64, vocabulary 128):
-// 24412 bytes of weights, 9068 bytes of RAM (KV cache 8192); see tinylm/transformer.hpp.
+// 24412 bytes of weights, a 10032-byte workspace (KV cache 8192); see tinylm/transformer.hpp.
 struct sayings_transformer {
   static constexpr const char* name = "sayings_transformer";
   static constexpr std::size_t vocab = 128, d_model = 32, heads = 4, layers = 2, ffn = 76;

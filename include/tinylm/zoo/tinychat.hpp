@@ -18,7 +18,7 @@
 
 namespace tinylm::zoo {
 
-// A hash-MLP model (4 layers, 27136 bytes of packed 2-bit weights, 1169 bytes of RAM);
+// A hash-MLP model (4 layers, 27136 bytes of packed 2-bit weights, a 3080-byte workspace);
 // see tinylm/hashmlp.hpp.
 struct tinychat {
   static constexpr const char* name = "tinychat";

@@ -20,7 +20,7 @@
 namespace tinylm::zoo {
 
 // A transformer (2 layers, d_model 32, 4 heads, FFN 64, context 20, vocabulary 128):
-// 25564 bytes of weights, 3204 bytes of RAM (KV cache 2560); see tinylm/transformer.hpp.
+// 25564 bytes of weights, a 4212-byte workspace (KV cache 2560); see tinylm/transformer.hpp.
 struct tinychat_transformer {
   static constexpr const char* name = "tinychat_transformer";
   static constexpr std::size_t vocab = 128, d_model = 32, heads = 4, layers = 2, ffn = 64;

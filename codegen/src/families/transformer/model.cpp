@@ -49,11 +49,16 @@ reply_set_tables transformer_reply_set(const std::vector<chat_pair>& pairs, cons
 
 transformer_workspace::transformer_workspace(const tinylm::transformer::model_view& v)
     : x_(v.d_model), h_(v.d_model), scores_(v.context), logits_(v.vocab), weights_(v.context), a_(v.d_model),
-      q_(v.d_model), o_(v.d_model), u_(v.ffn), k_cache_(v.layers * v.context * v.d_model), v_cache_(k_cache_.size()) {}
+      q_(v.d_model), o_(v.d_model), u_(v.ffn), k_cache_(v.layers * v.context * v.d_model), v_cache_(k_cache_.size()),
+      acc_(v.d_model), tokens_(tinylm::transformer::token_room), token_of_(256), decoding_(v.vocab + 1) {
+  gathered_.resize(v.vocab);
+}
 
 tinylm::transformer::buffers transformer_workspace::refs() {
-  return {x_.data(), h_.data(), a_.data(), q_.data(), o_.data(), u_.data(), scores_.data(), weights_.data(),
-          logits_.data(), k_cache_.data(), v_cache_.data()};
+  return {x_.data(),       h_.data(),       a_.data(),        q_.data(),      o_.data(),
+          u_.data(),       scores_.data(),  weights_.data(),  logits_.data(), k_cache_.data(),
+          v_cache_.data(), acc_.data(),     gathered_.data(), tokens_.data(), token_of_.data(),
+          decoding_.data()};
 }
 
 std::size_t transformer_weight_count(const transformer_shape& s, std::size_t vocab) {

@@ -44,9 +44,11 @@ class transformer_workspace {
   tinylm::transformer::buffers refs();
 
  private:
-  std::vector<std::int16_t> x_, h_, scores_, logits_;
+  std::vector<std::int16_t> x_, h_, scores_, logits_, gathered_;
   std::vector<std::uint16_t> weights_;
   std::vector<std::int8_t> a_, q_, o_, u_, k_cache_, v_cache_;
+  std::vector<std::int32_t> acc_;
+  std::vector<std::uint8_t> tokens_, token_of_, decoding_;
 };
 
 // An owning copy of a model given as a view (a generated header's view_of<M>()):
