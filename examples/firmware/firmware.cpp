@@ -3,7 +3,16 @@
 // or on the host (platform_host: the oracle the images are compared with).
 //
 // TINYLM_FW_FAMILY picks the model: 1 the n-gram `zoo::sayings`, 2 the
-// hash-MLP `zoo::tinychat`, 3 the transformer `zoo::tinychat_transformer`.
+// hash-MLP `zoo::tinychat`, 3 the transformer `zoo::tinychat_transformer`,
+// 4 staged execution (tinylm/staged.hpp) of staged_model.hpp, a transformer
+// whose 86 KB of weights do not fit the flash of the smallest board: its
+// weights are streamed through a 768-byte stage buffer from
+//   TINYLM_FW_STAGED_SOURCE 0: the file staged_model.weights on the host
+//                              (semihosting; staged_weights.cpp writes it)
+//                           1: a table in flash (bench: the streaming's cost)
+//                           2: none: resident, the table in flash (bench)
+// and the host build (the oracle) runs it resident, its weights computed
+// into memory.
 // The prompts are the first TINYLM_FW_PROMPTS lines of the family's held-out
 // file (embedded): a chat line's part before " | ", or a text line's first
 // 12 bytes, which the n-gram model continues with seed = the line number.
@@ -30,6 +39,14 @@
 #include "embedded.hpp"
 #include "platform.hpp"
 
+constexpr bool defined_arm() {
+#if defined(__arm__)
+  return true;
+#else
+  return false;
+#endif
+}
+
 #if TINYLM_FW_FAMILY == 1
 #include <tinylm/zoo/sayings.hpp>
 using model = tinylm::zoo::sayings;
@@ -45,8 +62,24 @@ constexpr std::size_t plan_peak_ram = tinylm::hashmlp::plan<model, 64>().peak_ra
 using model = tinylm::zoo::tinychat_transformer;
 constexpr bool chat_prompts = true;
 constexpr std::size_t plan_peak_ram = tinylm::transformer::plan<model>().peak_ram;
+#elif TINYLM_FW_FAMILY == 4
+#include <array>
+
+#include <tinylm/staged.hpp>
+
+#include "staged_model.hpp"
+namespace sm = tinylm_fw::staged_model;
+constexpr bool chat_prompts = true;
+#ifndef TINYLM_FW_STAGED_SOURCE
+#define TINYLM_FW_STAGED_SOURCE 0
+#endif
+constexpr bool streamed = defined_arm() && TINYLM_FW_STAGED_SOURCE != 2;
+constexpr std::size_t stage_bytes = 768;  // 8 rows of W2 (the widest matrix: 96 columns), 16 of the others
+constexpr auto staged_plan = tinylm::transformer::plan<64>(sm::view());
+static_assert(stage_bytes >= staged_plan.min_stage_bytes);
+constexpr std::size_t plan_peak_ram = streamed ? staged_plan.staged_peak_ram(stage_bytes) : staged_plan.peak_ram;
 #else
-#error "TINYLM_FW_FAMILY must be 1 (n-gram), 2 (hash-MLP) or 3 (transformer)"
+#error "TINYLM_FW_FAMILY must be 1 (n-gram), 2 (hash-MLP), 3 (transformer) or 4 (staged transformer)"
 #endif
 
 #ifndef TINYLM_FW_PROMPTS
@@ -81,6 +114,46 @@ void print_number(std::size_t n) {
   tinylm_fw::print(std::string_view(text, k));
 }
 
+#if TINYLM_FW_FAMILY == 4
+#if !defined(__arm__) || TINYLM_FW_STAGED_SOURCE != 0
+// The weights as a table: in flash on a board, in memory on the host.
+#if defined(__arm__)
+constexpr
+#endif
+    auto weights_table = [] {
+      std::array<std::int8_t, sm::weight_bytes> w{};
+      for (std::size_t i = 0; i < w.size(); ++i) w[i] = sm::weight_at(i);
+      return w;
+    }();
+#endif
+
+struct file_reader {
+  bool read(std::size_t offset, std::int8_t* dst, std::size_t n) const noexcept {
+    return tinylm_fw::read_file(offset, dst, n);
+  }
+};
+
+// The reply and whether every read of the weights succeeded.
+tinylm::staged::staged_reply<reply_capacity> staged_reply(std::string_view prompt, std::uint32_t seed) {
+  sm::workspace ws;
+  tinylm::transformer::model_view v = sm::view();
+#if !defined(__arm__) || TINYLM_FW_STAGED_SOURCE == 2
+  static_assert(!streamed);
+  v.weights = weights_table.data();
+  return {tinylm::transformer::generate<reply_capacity>(v, ws.refs(), prompt, seed), true};
+#else
+  static_assert(streamed);
+  std::int8_t buffer[stage_bytes];
+#if TINYLM_FW_STAGED_SOURCE == 0
+  file_reader reader;
+#else
+  tinylm::staged::array_reader reader{weights_table.data(), weights_table.size()};
+#endif
+  return tinylm::staged::generate_staged<reply_capacity>(v, ws.refs(), reader, buffer, stage_bytes, prompt, seed);
+#endif
+}
+#endif
+
 // The reply to one prompt line, printed.
 void answer(std::size_t number, std::string_view line) {
   std::string_view prompt = line;
@@ -94,7 +167,13 @@ void answer(std::size_t number, std::string_view line) {
   const std::uint64_t start = tinylm_fw::ticks();
 #endif
   reply_call_sp = tinylm_fw::stack_pointer();
+#if TINYLM_FW_FAMILY == 4
+  const auto staged = staged_reply(prompt, static_cast<std::uint32_t>(number));
+  if (!staged.ok) tinylm_fw::print("(a read of the weights failed)\n");
+  const auto& reply = staged.text;
+#else
   const auto reply = tinylm::reply<model, reply_capacity>(prompt, static_cast<std::uint32_t>(number));
+#endif
 #if TINYLM_FW_COUNT
   reply_ticks += tinylm_fw::ticks() - start;
   reply_bytes += reply.size();
@@ -108,6 +187,12 @@ void answer(std::size_t number, std::string_view line) {
 }  // namespace
 
 int tinylm_fw_main() {
+#if TINYLM_FW_FAMILY == 4 && defined(__arm__) && TINYLM_FW_STAGED_SOURCE == 0
+  if (!tinylm_fw::open_file("staged_model.weights")) {
+    tinylm_fw::print("cannot open staged_model.weights (staged_weights.cpp writes it)\n");
+    return 2;
+  }
+#endif
   if (!TINYLM_FW_COUNT) tinylm_fw::paint_stack();
   std::size_t number = 0;
   const tinylm_fw::embedded_file& file = tinylm_fw::embedded_files[0];

@@ -4,6 +4,7 @@
 // the host (stdout), where the same program is the oracle of the images.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -17,6 +18,15 @@ void print(std::string_view text) noexcept;
 // -icount shift=0 a tick is a fixed number of instructions (bench/firmware.sh
 // calibrates it with a loop of known length).
 std::uint64_t ticks() noexcept;
+
+// A file on the host, for the staged model's weights: through semihosting
+// on a Cortex-M (SYS_OPEN, SYS_SEEK, SYS_READ: the file is on the machine
+// that runs QEMU or the debugger, relative to its working directory), stdio
+// on the host. open_file() opens one file for reading (false when it
+// cannot); read_file() copies n bytes from `offset` (false when the file
+// has fewer).
+bool open_file(const char* name) noexcept;
+bool read_file(std::size_t offset, std::int8_t* dst, std::size_t n) noexcept;
 
 // Stack measurement (Cortex-M only; on the host both do nothing and return
 // 0). paint_stack() fills the free stack, from the end of .bss up to a

@@ -2,7 +2,8 @@
 // table, the reset handler (copies .data, zeroes .bss, runs the program) and
 // output and exit through semihosting (a `bkpt 0xAB` that the debugger or
 // QEMU's -semihosting-config answers): SYS_WRITE0 (0x04) prints a
-// NUL-terminated string, SYS_EXIT_EXTENDED (0x20) ends with a status. A
+// NUL-terminated string, SYS_EXIT_EXTENDED (0x20) ends with a status,
+// SYS_OPEN (0x01), SYS_SEEK (0x0A) and SYS_READ (0x06) read a host file. A
 // fault prints "fault" and exits with status 3. No heap, no C library
 // start-up; the only interrupt is SysTick's, in bench builds (TINYLM_FW_COUNT).
 #include <cstddef>
@@ -66,6 +67,28 @@ std::uint64_t ticks() noexcept {
     value = *syst_cvr;
   } while (wraps != systick_wraps);
   return (std::uint64_t{wraps} << 24) + (0xFFFFFFu - value);
+}
+
+namespace {
+int open_handle = -1;
+}  // namespace
+
+bool open_file(const char* name) noexcept {
+  std::size_t length = 0;
+  while (name[length] != '\0') ++length;
+  const std::uint32_t block[3] = {reinterpret_cast<std::uint32_t>(name), 1 /* "rb" */,
+                                  static_cast<std::uint32_t>(length)};
+  open_handle = semihost(0x01, block);  // SYS_OPEN
+  return open_handle != -1;
+}
+
+bool read_file(std::size_t offset, std::int8_t* dst, std::size_t n) noexcept {
+  if (open_handle == -1) return false;
+  const std::uint32_t seek[2] = {static_cast<std::uint32_t>(open_handle), static_cast<std::uint32_t>(offset)};
+  if (semihost(0x0A, seek) != 0) return false;  // SYS_SEEK
+  const std::uint32_t read[3] = {static_cast<std::uint32_t>(open_handle), reinterpret_cast<std::uint32_t>(dst),
+                                 static_cast<std::uint32_t>(n)};
+  return semihost(0x06, read) == 0;  // SYS_READ: the number of bytes NOT read
 }
 
 namespace {

@@ -149,8 +149,10 @@ constexpr int attention_shift(std::size_t hd) noexcept {
 }
 
 // Shapes and tables; nullptr when the model can run, else the first problem.
-// generate() and step() do nothing for a view that fails it.
-constexpr const char* validate_shape(const model_view& m) noexcept {
+// generate() and step() do nothing for a view that fails it. A view whose
+// weights come from elsewhere (staged.hpp) is checked with
+// with_weights = false: its `weights` may be nullptr.
+constexpr const char* validate_shape(const model_view& m, bool with_weights = true) noexcept {
   if (const char* e = bpe::validate(m.tokenizer)) return e;
   if (m.vocab != m.tokenizer.vocab_size()) return "the vocabulary is not the tokenizer's";
   if (m.d_model < 1 || m.d_model > max_d) return "d_model must be 1..256";
@@ -159,7 +161,7 @@ constexpr const char* validate_shape(const model_view& m) noexcept {
   if (m.ffn < 1 || m.ffn > max_ffn) return "ffn must be 1..1024";
   if (m.context < 2 || m.context > max_context) return "context must be 2..256";
   if (m.prompt_room() == 0 && m.chat) return "the context leaves no room for a prompt";
-  if (m.weights == nullptr || m.gains == nullptr || m.fracs == nullptr) return "missing table";
+  if ((with_weights && m.weights == nullptr) || m.gains == nullptr || m.fracs == nullptr) return "missing table";
   for (std::size_t i = 0; i < m.frac_count(); ++i)
     if (m.fracs[i] < -8 || m.fracs[i] > 23) return "a fraction is outside -8..23";
   if (m.replies.empty()) return nullptr;
@@ -242,28 +244,83 @@ constexpr void add_projection(const std::int8_t* W, const std::int8_t* v, std::i
 
 }  // namespace detail
 
+// ---- where a step's weights come from -----------------------------------------------
+// A step reads the int8 weights (the view's weight array, in the layout
+// above) through a source `src`:
+//   src(offset, bytes)  a pointer to bytes [offset, offset + bytes) of the
+//                       array, or nullptr when they cannot be had;
+//   src.block_bytes()   the most one call may ask for.
+// Each matrix is asked for in blocks of whole rows (as many as a block
+// holds), each embedding row on its own: so block_bytes() >= max(d, F) is
+// enough. The arithmetic does not depend on the blocks (every row is its own
+// dot product), so every source gives the same bits. resident_weights is the
+// view's own array (a block is a whole matrix); staged.hpp streams them
+// through a reader into one stage buffer.
+// The smallest block_bytes() that works: one row of the widest matrix.
+constexpr std::size_t min_block_bytes(const model_view& m) noexcept { return m.d_model > m.ffn ? m.d_model : m.ffn; }
+
+struct resident_weights {
+  const std::int8_t* weights = nullptr;
+  constexpr const std::int8_t* operator()(std::size_t offset, std::size_t) const noexcept { return weights + offset; }
+  constexpr std::size_t block_bytes() const noexcept { return static_cast<std::size_t>(-1); }
+};
+
+namespace detail {
+
+// op(W, r0, n) for the rows r0 .. r0 + n - 1 of the rows x cols matrix at
+// `offset`, W pointing at row r0, a block at a time. False when a block
+// cannot be read (or a row is larger than a block).
+template <class Source, class Op>
+constexpr bool for_row_blocks(Source& src, std::size_t offset, std::size_t rows, std::size_t cols, Op op) noexcept {
+  const std::size_t per_block = src.block_bytes() / cols;
+  if (per_block == 0) return false;
+  for (std::size_t r0 = 0; r0 < rows; r0 += per_block) {
+    const std::size_t n = rows - r0 < per_block ? rows - r0 : per_block;
+    const std::int8_t* W = src(offset + r0 * cols, n * cols);
+    if (W == nullptr) return false;
+    op(W, r0, n);
+  }
+  return true;
+}
+
+}  // namespace detail
+
 // One token at position p (0 <= p < T): writes K, V at p for every layer and
 // the logits (V, Q8.8). Positions 0 .. p-1 must have been stepped before.
-// step_validated: for a model that passed validate_shape (checked once by
-// the caller: the tokenizer's check alone costs more than a token); step:
-// checks it first and does nothing for a model that fails it.
-constexpr void step_validated(const model_view& m, const buffers& b, std::uint8_t token, std::size_t p) noexcept {
-  if (p >= m.context || token >= m.vocab) return;
-  const std::size_t d = m.d_model, hd = m.head_size(), T = m.context;
-  const std::int8_t* tok = m.weights + m.tok_offset() + token * d;
-  const std::int8_t* pos = m.weights + m.pos_offset() + p * d;
+// The weights come from `src` (above); false when it failed to give some
+// (the logits are then not valid). For a model that passed validate_shape
+// (checked once by the caller: the tokenizer's check alone costs more than
+// a token).
+template <class Source>
+constexpr bool step_from(const model_view& m, const buffers& b, std::uint8_t token, std::size_t p,
+                         Source& src) noexcept {
+  if (p >= m.context || token >= m.vocab) return true;
+  const std::size_t d = m.d_model, hd = m.head_size(), T = m.context, F = m.ffn;
+  // x = sat16(requantize(tok[t]) + requantize(pos[p])), one row at a time
+  // (the token's part waits in acc)
+  const std::int8_t* tok = src(m.tok_offset() + token * d, d);
+  if (tok == nullptr) return false;
+  for (std::size_t i = 0; i < d; ++i) b.acc[i] = requantize(tok[i], m.global(frac_tok) - 8);
+  const std::int8_t* pos = src(m.pos_offset() + p * d, d);
+  if (pos == nullptr) return false;
   for (std::size_t i = 0; i < d; ++i)
-    b.x[i] = saturate_i16(static_cast<std::int64_t>(requantize(tok[i], m.global(frac_tok) - 8)) +
-                          requantize(pos[i], m.global(frac_pos) - 8));
+    b.x[i] = saturate_i16(static_cast<std::int64_t>(b.acc[i]) + requantize(pos[i], m.global(frac_pos) - 8));
   const int att = attention_shift(hd);
   for (std::size_t l = 0; l < m.layers; ++l) {
     const auto f = [&](layer_frac x) { return m.layer(l, x); };
+    const std::size_t wq = m.layer_offset(l), wk = wq + d * d, wv = wk + d * d, wo = wv + d * d, w1 = wo + d * d,
+                      w2 = w1 + F * d;
     detail::norm_to_int8(b.x, m.gains + 2 * l * d, b.h, b.a, d, f(frac_a1));
     std::int8_t* kp = b.k_cache + (l * T + p) * d;
     std::int8_t* vp = b.v_cache + (l * T + p) * d;
-    matvec_int8_int8(m.wq(l), b.a, b.q, d, d, f(frac_wq) + f(frac_a1) - f(frac_q));
-    matvec_int8_int8(m.wk(l), b.a, kp, d, d, f(frac_wk) + f(frac_a1) - f(frac_k));
-    matvec_int8_int8(m.wv(l), b.a, vp, d, d, f(frac_wv) + f(frac_a1) - f(frac_v));
+    const auto project = [&](std::size_t offset, std::int8_t* out, int shift) {
+      return detail::for_row_blocks(src, offset, d, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+        matvec_int8_int8(W, b.a, out + r0, n, d, shift);
+      });
+    };
+    if (!project(wq, b.q, f(frac_wq) + f(frac_a1) - f(frac_q)) || !project(wk, kp, f(frac_wk) + f(frac_a1) - f(frac_k)) ||
+        !project(wv, vp, f(frac_wv) + f(frac_a1) - f(frac_v)))
+      return false;
     const int score_shift = f(frac_q) + f(frac_k) + att - 8;
     for (std::size_t h = 0; h < m.heads; ++h) {
       const std::size_t c0 = h * hd;
@@ -284,16 +341,31 @@ constexpr void step_validated(const model_view& m, const buffers& b, std::uint8_
         b.o[c0 + i] = saturate_i8(static_cast<std::int32_t>(
             rounding_shift_right64(static_cast<std::int64_t>(R) * acc[i], 32)));
     }
-    detail::add_projection(m.wo(l), b.o, b.x, d, d, f(frac_wo) + f(frac_v) - 8);
+    if (!detail::for_row_blocks(src, wo, d, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+          detail::add_projection(W, b.o, b.x + r0, n, d, f(frac_wo) + f(frac_v) - 8);
+        }))
+      return false;
     detail::norm_to_int8(b.x, m.gains + (2 * l + 1) * d, b.h, b.a, d, f(frac_a2));
-    matvec_int8_int8(m.w1(l), b.a, b.u, m.ffn, d, f(frac_w1) + f(frac_a2) - f(frac_u), 0, 127);
-    detail::add_projection(m.w2(l), b.u, b.x, d, m.ffn, f(frac_w2) + f(frac_u) - 8);
+    if (!detail::for_row_blocks(src, w1, F, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+          matvec_int8_int8(W, b.a, b.u + r0, n, d, f(frac_w1) + f(frac_a2) - f(frac_u), 0, 127);
+        }))
+      return false;
+    if (!detail::for_row_blocks(src, w2, d, F, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+          detail::add_projection(W, b.u, b.x + r0, n, F, f(frac_w2) + f(frac_u) - 8);
+        }))
+      return false;
   }
   detail::norm_to_int8(b.x, m.gains + 2 * m.layers * d, b.h, b.a, d, m.global(frac_af));
-  const std::int8_t* head = m.weights + m.head_offset();
   const int head_shift = m.global(frac_head) + m.global(frac_af) - 8;
-  for (std::size_t v = 0; v < m.vocab; ++v)
-    b.logits[v] = saturate_i16(requantize(dot_int8(head + v * d, b.a, d), head_shift));
+  return detail::for_row_blocks(src, m.head_offset(), m.vocab, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+    for (std::size_t v = 0; v < n; ++v) b.logits[r0 + v] = saturate_i16(requantize(dot_int8(W + v * d, b.a, d), head_shift));
+  });
+}
+
+// step_from with the view's own weights.
+constexpr void step_validated(const model_view& m, const buffers& b, std::uint8_t token, std::size_t p) noexcept {
+  resident_weights src{m.weights};
+  step_from(m, b, token, p, src);
 }
 
 constexpr void step(const model_view& m, const buffers& b, std::uint8_t token, std::size_t p) noexcept {
@@ -333,14 +405,18 @@ constexpr std::size_t start_tokens(const model_view& m, std::string_view prompt,
   return n;
 }
 
-template <std::size_t Capacity>
-constexpr fixed_string<Capacity> generate(const model_view& m, const buffers& b, std::string_view prompt,
-                                          std::uint32_t seed, std::size_t max_length = Capacity,
-                                          std::uint16_t inv_temp_q8 = 0, std::size_t top_k = 0) noexcept {
+// Generation with the weights from `src` (step_from): stops early, with
+// the reply so far, when the source fails (a staged caller checks it). The
+// view must pass validate_shape (with its weights, unless they come from
+// elsewhere: validate_shape(m, false)).
+template <std::size_t Capacity, class Source>
+constexpr fixed_string<Capacity> generate_from(const model_view& m, const buffers& b, Source& src,
+                                               std::string_view prompt, std::uint32_t seed, std::size_t max_length,
+                                               std::uint16_t inv_temp_q8, std::size_t top_k) noexcept {
   fixed_string<Capacity> out;
-  if (validate_shape(m) != nullptr) return out;
   const std::size_t n = start_tokens(m, b, prompt);
-  for (std::size_t p = 0; p < n; ++p) step_validated(m, b, b.tokens[p], p);
+  for (std::size_t p = 0; p < n; ++p)
+    if (!step_from(m, b, b.tokens[p], p, src)) return out;
   xorshift32 rng(mix_seed(seed));
   reply_cursor cursor = reply_start(m.replies, m.context - n + 1);
   for (std::size_t p = n; out.size() < max_length && !out.full();) {
@@ -353,9 +429,18 @@ constexpr fixed_string<Capacity> generate(const model_view& m, const buffers& b,
       ++p;  // one reply left: the rest is forced, its logits are not needed
       continue;
     }
-    step_validated(m, b, static_cast<std::uint8_t>(k), p++);
+    if (!step_from(m, b, static_cast<std::uint8_t>(k), p++, src)) break;
   }
   return out;
+}
+
+template <std::size_t Capacity>
+constexpr fixed_string<Capacity> generate(const model_view& m, const buffers& b, std::string_view prompt,
+                                          std::uint32_t seed, std::size_t max_length = Capacity,
+                                          std::uint16_t inv_temp_q8 = 0, std::size_t top_k = 0) noexcept {
+  if (validate_shape(m) != nullptr) return {};
+  resident_weights src{m.weights};
+  return generate_from<Capacity>(m, b, src, prompt, seed, max_length, inv_temp_q8, top_k);
 }
 
 // A generated model type: a tag type with static constexpr scalars and plain
@@ -439,16 +524,21 @@ struct memory_plan {
   std::size_t stage_count = 0;
   std::size_t weight_bytes = 0;       // int8 weights + 2 bytes per gain + the fractions
   std::size_t reply_set_bytes = 0;    // the reply set's symbols and offsets (0 without one)
-  std::size_t largest_stage_bytes = 0;  // the stage buffer of a staged runner
+  std::size_t largest_stage_bytes = 0;  // a stage buffer that reads every matrix whole (staged.hpp)
+  std::size_t min_stage_bytes = 0;    // the smallest stage buffer that works: max(d, F)
   std::size_t kv_cache_bytes = 0;     // 2 L T d
   std::size_t activation_bytes = 0;   // the workspace without the KV cache: acc, x, h, scores, weights,
                                       // logits, gathered, a, q, o, u, the tokens, the byte table, the decoding stack
   std::size_t workspace_bytes = 0;    // activations + KV cache (plan<M>(): sizeof(workspace_of<M>))
   std::size_t state_bytes = 0;        // the generator's xorshift32 and reply cursor
   std::size_t output_bytes = 0;       // the reply (a fixed_string of the capacity)
-  std::size_t peak_ram = 0;           // workspace + state + output
+  std::size_t peak_ram = 0;           // workspace + state + output (the weights in ROM)
   std::size_t macs_first = 0;         // multiply-accumulates for the token at position 0
   std::size_t macs_last = 0;          // ... at position T - 1
+
+  // The peak with staged execution (staged.hpp): the weights not in ROM,
+  // a stage buffer of `stage_bytes` (>= min_stage_bytes) in RAM.
+  constexpr std::size_t staged_peak_ram(std::size_t stage_bytes) const noexcept { return peak_ram + stage_bytes; }
 };
 
 template <std::size_t Capacity = 128>
@@ -471,6 +561,7 @@ constexpr memory_plan plan(const model_view& m) noexcept {
   }
   add(stage_kind::final_norm, 0, 2 * d, d);
   add(stage_kind::head, 0, V * d, V * d);
+  p.min_stage_bytes = min_block_bytes(m);
   p.weight_bytes = m.weight_count() + 2 * m.gain_count() + m.frac_count();
   p.reply_set_bytes = m.replies.empty() ? 0 : m.replies.symbol_bytes() + 2 * (m.replies.count + 1);
   p.kv_cache_bytes = 2 * m.layers * T * d;

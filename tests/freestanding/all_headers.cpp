@@ -15,9 +15,11 @@
 #include <tinylm/ngram_lookup.hpp>
 #include <tinylm/prng.hpp>
 #include <tinylm/relu_u8.hpp>
+#include <tinylm/reply_set.hpp>
 #include <tinylm/rmsnorm.hpp>
 #include <tinylm/sampling.hpp>
 #include <tinylm/softmax.hpp>
+#include <tinylm/staged.hpp>
 #include <tinylm/transformer.hpp>
 #include <tinylm/trigram_hash.hpp>
 #include <tinylm/zoo/sayings.hpp>

@@ -3,7 +3,10 @@
 # exactly the host oracle's output and exit status 0, and that the painted
 # stack the image reports ("stack U plan P allowance A", a line the host does
 # not print) is within the model's memory plan: U <= P + A.
-#   cmake -DQEMU=... -DMACHINE=... -DIMAGE=... -DORACLE=... -DOUT=<prefix> -P run_image.cmake
+#   cmake -DQEMU=... -DMACHINE=... -DIMAGE=... -DORACLE=... -DOUT=<prefix> [-DWEIGHTS_TOOL=...]
+#         -P run_image.cmake
+# With WEIGHTS_TOOL (the staged image), QEMU runs in the directory <prefix>.run
+# where the tool has written staged_model.weights, which the image streams.
 foreach(var QEMU MACHINE IMAGE ORACLE OUT)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_image.cmake needs -D${var}=...")
@@ -14,10 +17,19 @@ if(NOT oracle_rc EQUAL 0)
   message(FATAL_ERROR "the host oracle ${ORACLE} failed (${oracle_rc})")
 endif()
 file(REMOVE ${OUT}.got)
+set(run_dir ${CMAKE_CURRENT_BINARY_DIR})
+if(DEFINED WEIGHTS_TOOL)
+  set(run_dir ${OUT}.run)
+  file(MAKE_DIRECTORY ${run_dir})
+  execute_process(COMMAND ${WEIGHTS_TOOL} ${run_dir}/staged_model.weights RESULT_VARIABLE tool_rc)
+  if(NOT tool_rc EQUAL 0)
+    message(FATAL_ERROR "${WEIGHTS_TOOL} failed (${tool_rc})")
+  endif()
+endif()
 execute_process(COMMAND ${QEMU} -M ${MACHINE} -nographic -monitor none -serial null
                   -chardev file,id=semihosting,path=${OUT}.got
                   -semihosting-config enable=on,target=native,chardev=semihosting -kernel ${IMAGE}
-                ERROR_VARIABLE qemu_says OUTPUT_QUIET RESULT_VARIABLE rc TIMEOUT 240)
+                WORKING_DIRECTORY ${run_dir} ERROR_VARIABLE qemu_says OUTPUT_QUIET RESULT_VARIABLE rc TIMEOUT 240)
 if(NOT EXISTS ${OUT}.got)
   message(FATAL_ERROR "${MACHINE}: ${IMAGE} wrote nothing (exit '${rc}'); QEMU said:\n${qemu_says}")
 endif()

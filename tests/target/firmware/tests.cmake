@@ -3,7 +3,11 @@
 # microbit (M0) and lm3s811evb (M3, 64 KB flash, 8 KB RAM)):
 #   firmware.build            the images, by a nested configure with cmake/arm-none-eabi.cmake
 #   firmware.symbols          no exceptions, heap or abort in any image
-#   firmware.<board>.<family> 100 prompts in QEMU: exactly the host oracle's output
+#   firmware.<board>.<family> 100 prompts in QEMU: exactly the host oracle's output, and
+#                             the painted stack within the model's plan (run_image.cmake);
+#                             family staged: a transformer of 86 KB of weights streamed
+#                             from a host file through semihosting (tinylm/staged.hpp),
+#                             against the oracle's resident run
 if(NOT TARGET tinylm-firmware-host-ngram)
   return()
 endif()
@@ -26,12 +30,16 @@ add_test(NAME firmware.symbols
     -P ${CMAKE_CURRENT_LIST_DIR}/check_symbols.cmake)
 set_tests_properties(firmware.symbols PROPERTIES LABELS firmware FIXTURES_REQUIRED firmware_images)
 foreach(board mps2-an385 mps2-an386 microbit lm3s811evb)
-  foreach(family ngram hashmlp transformer)
+  foreach(family ngram hashmlp transformer staged)
+    set(weights_tool)
+    if(family STREQUAL "staged")
+      set(weights_tool -DWEIGHTS_TOOL=$<TARGET_FILE:tinylm-firmware-staged-weights>)
+    endif()
     add_test(NAME firmware.${board}.${family}
       COMMAND ${CMAKE_COMMAND} -DQEMU=${TINYLM_QEMU_ARM} -DMACHINE=${board}
         -DIMAGE=${tinylm_fw_dir}/images/${board}-${family}.elf
         -DORACLE=$<TARGET_FILE:tinylm-firmware-host-${family}> -DOUT=${tinylm_fw_dir}/${board}-${family}
-        -P ${CMAKE_CURRENT_LIST_DIR}/run_image.cmake)
+        ${weights_tool} -P ${CMAKE_CURRENT_LIST_DIR}/run_image.cmake)
     set_tests_properties(firmware.${board}.${family} PROPERTIES LABELS firmware TIMEOUT 300
       FIXTURES_REQUIRED firmware_images)
   endforeach()
