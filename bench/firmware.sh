@@ -6,6 +6,11 @@
 # instructions; each image calibrates its ticks with a loop of 2,000,000
 # instructions. These are instruction counts, not cycles. Prints markdown.
 #
+# A second table: the staged model (examples/firmware/staged_model.hpp, 86 KB
+# of weights) resident in flash, streamed from flash, and streamed from a
+# host file through semihosting (whose reads QEMU does on the host: they
+# cost no instructions, so that row counts the computing only).
+#
 # Usage: bench/firmware.sh [BUILD_DIR]     (default build/firmware-count; about a minute)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,20 +18,38 @@ build=${1:-$root/build/firmware-count}
 cmake -S "$root/examples/firmware" -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
   -DTINYLM_FW_COUNT=ON -DTINYLM_FW_BOARDS="mps2-an385;mps2-an386;microbit" > /dev/null
 cmake --build "$build" > /dev/null
+weights_dir=$(mktemp -d)
+trap 'rm -rf "$weights_dir"' EXIT
+g++ -std=c++20 -O2 -I"$root/include" "$root/examples/firmware/staged_weights.cpp" -o "$weights_dir/write-weights"
+(cd "$weights_dir" && ./write-weights)
+
+# run <board> <image> <label>: one table row
+run() {
+  local board=$1 image=$2 label=$3 out
+  out=$(mktemp)
+  (cd "$weights_dir" && timeout 600 qemu-system-arm -M "$board" -icount shift=0 -nographic -monitor none -serial null \
+    -chardev file,id=semihosting,path="$out" -semihosting-config enable=on,target=native,chardev=semihosting \
+    -kernel "$image" 2> /dev/null)
+  read -r _ ticks bytes calibration < <(grep '^count ' "$out")
+  replies=$(grep -c $'\t' "$out")
+  rm -f "$out"
+  flash=$(arm-none-eabi-size "$image" | awk 'NR==2 {print $1}')
+  awk -v b="$board" -v f="$label" -v t="$ticks" -v n="$bytes" -v c="$calibration" -v r="$replies" -v fl="$flash" \
+    'BEGIN { i = t * 2000000 / c; printf "| %s | %s | %d | %d | %.0f | %.0f | %d |\n", b, f, r, n, i, i / n, fl }'
+}
+
 echo "| board | model | replies | reply bytes | instructions in the replies | per byte | flash bytes |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 for board in mps2-an385 mps2-an386 microbit; do
   for family in ngram hashmlp transformer; do
-    image="$build/$board-$family.elf"
-    out=$(mktemp)
-    timeout 600 qemu-system-arm -M "$board" -icount shift=0 -nographic -monitor none -serial null \
-      -chardev file,id=semihosting,path="$out" -semihosting-config enable=on,target=native,chardev=semihosting \
-      -kernel "$image" 2> /dev/null
-    read -r _ ticks bytes calibration < <(grep '^count ' "$out")
-    replies=$(grep -c $'\t' "$out")
-    rm -f "$out"
-    flash=$(arm-none-eabi-size "$image" | awk 'NR==2 {print $1}')
-    awk -v b="$board" -v f="$family" -v t="$ticks" -v n="$bytes" -v c="$calibration" -v r="$replies" -v fl="$flash" \
-      'BEGIN { i = t * 2000000 / c; printf "| %s | %s | %d | %d | %.0f | %.0f | %d |\n", b, f, r, n, i, i / n, fl }'
+    run "$board" "$build/$board-$family.elf" "$family"
   done
+done
+echo
+echo "| board | staged model (86,496 weight bytes) | replies | reply bytes | instructions in the replies | per byte | flash bytes |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+run mps2-an385 "$build/mps2-an385-staged-resident.elf" "resident: the weights in flash"
+run mps2-an385 "$build/mps2-an385-staged-flash.elf" "streamed from flash through 768 bytes"
+for board in mps2-an385 mps2-an386 microbit; do
+  run "$board" "$build/$board-staged.elf" "streamed from a host file (semihosting; reads not counted)"
 done

@@ -20,8 +20,13 @@
 // Run time on x86-64: dot_int8 takes an SSE2 path (16 or 8 products at a time:
 //   sign-extend to 16 bits, pmaddwd into 32-bit sums) behind
 //   std::is_constant_evaluated(); integer sums are exact, so it gives the
-//   same bits as the loop (tests/runtime/kernels_differential.cpp). Define
-//   TINYLM_NO_SIMD to use the loop everywhere.
+//   same bits as the loop (tests/runtime/kernels_differential.cpp). On an
+//   Arm core with the DSP extension (Cortex-M4, M7, M33: __ARM_FEATURE_SIMD32)
+//   it takes 4 products at a time: two SXTB16 per word sign-extend bytes 0
+//   and 2, then 1 and 3, into 16-bit pairs, and SMLAD adds both products of
+//   a pair to the sum (the same exact integer sum; examples/firmware checks
+//   the M4 image against the host). Define TINYLM_NO_SIMD to use the loop
+//   everywhere.
 #pragma once
 
 #include <cstddef>
@@ -34,6 +39,12 @@
 #if defined(__SSE2__) && !defined(TINYLM_NO_SIMD)
 #include <emmintrin.h>
 #define TINYLM_DOT_INT8_SSE2 1
+#endif
+#if defined(__ARM_FEATURE_SIMD32) && !defined(TINYLM_NO_SIMD)
+#include <arm_acle.h>
+
+#include <cstring>
+#define TINYLM_DOT_INT8_SMLAD 1
 #endif
 
 namespace tinylm {
@@ -72,9 +83,30 @@ inline std::int32_t dot_int8_sse2(const std::int8_t* a, const std::int8_t* b, st
 }  // namespace detail
 #endif
 
+#if TINYLM_DOT_INT8_SMLAD
+namespace detail {
+inline std::int32_t dot_int8_smlad(const std::int8_t* a, const std::int8_t* b, std::size_t n) noexcept {
+  std::int32_t acc = 0;
+  std::size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    std::int32_t wa, wb;  // four bytes each (unaligned loads are fine on these cores)
+    std::memcpy(&wa, a + j, 4);
+    std::memcpy(&wb, b + j, 4);
+    acc = __smlad(__sxtb16(wa), __sxtb16(wb), acc);  // bytes 0 and 2
+    acc = __smlad(__sxtb16(static_cast<std::int32_t>(static_cast<std::uint32_t>(wa) >> 8)),
+                  __sxtb16(static_cast<std::int32_t>(static_cast<std::uint32_t>(wb) >> 8)), acc);  // 1 and 3
+  }
+  return acc + dot_int8_reference(a + j, b + j, n - j);
+}
+}  // namespace detail
+#endif
+
 constexpr std::int32_t dot_int8(const std::int8_t* a, const std::int8_t* b, std::size_t n) noexcept {
 #if TINYLM_DOT_INT8_SSE2
   if (!std::is_constant_evaluated()) return detail::dot_int8_sse2(a, b, n);
+#endif
+#if TINYLM_DOT_INT8_SMLAD
+  if (!std::is_constant_evaluated()) return detail::dot_int8_smlad(a, b, n);
 #endif
   return dot_int8_reference(a, b, n);
 }

@@ -31,7 +31,9 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 
 #include "fixed_string.hpp"
 #include "transformer.hpp"
@@ -49,7 +51,11 @@ struct array_reader {
   std::size_t size = 0;
   constexpr bool read(std::size_t offset, std::int8_t* dst, std::size_t n) const noexcept {
     if (data == nullptr || offset > size || n > size - offset) return false;
-    for (std::size_t i = 0; i < n; ++i) dst[i] = data[offset + i];
+    if (std::is_constant_evaluated()) {
+      for (std::size_t i = 0; i < n; ++i) dst[i] = data[offset + i];
+    } else if (n != 0) {
+      std::memcpy(dst, data + offset, n);
+    }
     return true;
   }
 };

@@ -12,5 +12,6 @@ function(run)
   endif()
 endfunction()
 run(${CMAKE_COMMAND} -S ${SOURCE}/examples/firmware -B ${BINARY} -G Ninja
-    -DCMAKE_TOOLCHAIN_FILE=${SOURCE}/cmake/arm-none-eabi.cmake -DTINYLM_FW_PROMPTS=${PROMPTS})
+    -DCMAKE_TOOLCHAIN_FILE=${SOURCE}/cmake/arm-none-eabi.cmake -DTINYLM_FW_PROMPTS=${PROMPTS}
+    -DTINYLM_FW_KERNEL_CHECK=${SOURCE}/tests/target/firmware/kernel_check.cpp)
 run(${CMAKE_COMMAND} --build ${BINARY})

@@ -8,6 +8,8 @@
 #                             family staged: a transformer of 86 KB of weights streamed
 #                             from a host file through semihosting (tinylm/staged.hpp),
 #                             against the oracle's resident run
+#   firmware.<board>.kernels  the run-time kernels (dot_int8: SMLAD on the M4) against their
+#                             constexpr reference on the board (kernel_check.cpp)
 if(NOT TARGET tinylm-firmware-host-ngram)
   return()
 endif()
@@ -30,6 +32,12 @@ add_test(NAME firmware.symbols
     -P ${CMAKE_CURRENT_LIST_DIR}/check_symbols.cmake)
 set_tests_properties(firmware.symbols PROPERTIES LABELS firmware FIXTURES_REQUIRED firmware_images)
 foreach(board mps2-an385 mps2-an386 microbit lm3s811evb)
+  add_test(NAME firmware.${board}.kernels
+    COMMAND ${CMAKE_COMMAND} -DQEMU=${TINYLM_QEMU_ARM} -DMACHINE=${board}
+      -DIMAGE=${tinylm_fw_dir}/images/${board}-kernels.elf -DOUT=${tinylm_fw_dir}/${board}-kernels.got
+      "-DEXPECT=kernels: [0-9]+ checks, 0 mismatches" -P ${CMAKE_CURRENT_LIST_DIR}/run_check.cmake)
+  set_tests_properties(firmware.${board}.kernels PROPERTIES LABELS firmware TIMEOUT 300
+    FIXTURES_REQUIRED firmware_images)
   foreach(family ngram hashmlp transformer staged)
     set(weights_tool)
     if(family STREQUAL "staged")
