@@ -10,6 +10,11 @@
 //   BM_rmsnorm/N              one RMSNorm of N Q8.8 values with gains
 //   BM_trigram_hash_64        a 64-byte prompt into 128 buckets
 //   BM_sample_top_k/N/K       one draw over N scores, top_k K (0 = all)
+//   BM_matvec_<f>_int8/R/C    the transformer's matmul with weights in format
+//                             f (int8: dot_int8.hpp; int4, int2, ternary:
+//                             table-decoded into dot_int8), int8 activations;
+//                             counter weights/s; *_reference: the
+//                             compile-time path
 //
 // Inputs come from a fixed-seed xorshift32. Wall-clock numbers are noisy on
 // small shared machines: compare ratios from one run.
@@ -19,12 +24,15 @@
 #include <cstdint>
 #include <vector>
 
+#include <tinylm/dot_int8.hpp>
+#include <tinylm/int4.hpp>
 #include <tinylm/matvec_int2.hpp>
 #include <tinylm/matvec_int8.hpp>
 #include <tinylm/prng.hpp>
 #include <tinylm/rmsnorm.hpp>
 #include <tinylm/sampling.hpp>
 #include <tinylm/softmax.hpp>
+#include <tinylm/ternary.hpp>
 #include <tinylm/trigram_hash.hpp>
 
 namespace {
@@ -146,5 +154,64 @@ void BM_sample_top_k(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_sample_top_k)->Args({256, 0})->Args({256, 40});
+
+}  // namespace
+
+namespace {
+
+// The transformer-side formats: int8 activations, R x C weights.
+enum class fmt { int8, int4, int2, ternary };
+
+template <fmt F, bool Reference>
+void BM_matvec_format(benchmark::State& state) {
+  const auto rows = static_cast<std::size_t>(state.range(0)), cols = static_cast<std::size_t>(state.range(1));
+  tinylm::xorshift32 r(99);
+  std::vector<std::int8_t> x(cols), y(rows), w(rows * cols);
+  for (auto& v : x) v = static_cast<std::int8_t>(r.next_byte());
+  for (auto& v : w) v = static_cast<std::int8_t>(F == fmt::int8 ? r.next_byte() : r.below(3) - 1);
+  std::vector<std::uint8_t> packed(rows * cols);
+  if (F == fmt::int4) tinylm::pack_int4(w.data(), rows, cols, packed.data());
+  if (F == fmt::int2) tinylm::pack_int2(w.data(), rows, cols, packed.data());
+  if (F == fmt::ternary) tinylm::pack_ternary(w.data(), rows, cols, packed.data());
+  const std::size_t stride = F == fmt::int4 ? tinylm::int4_row_bytes(cols)
+                             : F == fmt::int2 ? tinylm::int2_row_bytes(cols)
+                                              : tinylm::ternary_row_bytes(cols);
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < rows; ++i) {
+      std::int32_t s = 0;
+      if constexpr (F == fmt::int8) {
+        s = Reference ? tinylm::dot_int8_reference(w.data() + i * cols, x.data(), cols)
+                      : tinylm::dot_int8(w.data() + i * cols, x.data(), cols);
+      } else if constexpr (F == fmt::int4) {
+        s = Reference ? tinylm::dot_int4_int8_reference(packed.data() + i * stride, x.data(), cols)
+                      : tinylm::dot_int4_int8(packed.data() + i * stride, x.data(), cols);
+      } else if constexpr (F == fmt::int2) {
+        s = Reference ? tinylm::dot_int2_int8_reference(packed.data() + i * stride, x.data(), cols)
+                      : tinylm::dot_int2_int8(packed.data() + i * stride, x.data(), cols);
+      } else {
+        s = Reference ? tinylm::dot_ternary_int8_reference(packed.data() + i * stride, x.data(), cols)
+                      : tinylm::dot_ternary_int8(packed.data() + i * stride, x.data(), cols);
+      }
+      y[i] = tinylm::clamp_i8(tinylm::requantize(s, 8), -128, 127);
+    }
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["weights/s"] =
+      benchmark::Counter(static_cast<double>(rows * cols), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_matvec_int8_int8(benchmark::State& s) { BM_matvec_format<fmt::int8, false>(s); }
+void BM_matvec_int4_int8(benchmark::State& s) { BM_matvec_format<fmt::int4, false>(s); }
+void BM_matvec_int2_int8(benchmark::State& s) { BM_matvec_format<fmt::int2, false>(s); }
+void BM_matvec_ternary_int8(benchmark::State& s) { BM_matvec_format<fmt::ternary, false>(s); }
+void BM_matvec_int4_int8_reference(benchmark::State& s) { BM_matvec_format<fmt::int4, true>(s); }
+void BM_matvec_ternary_int8_reference(benchmark::State& s) { BM_matvec_format<fmt::ternary, true>(s); }
+BENCHMARK(BM_matvec_int8_int8)->Args({64, 64})->Args({256, 256});
+BENCHMARK(BM_matvec_int4_int8)->Args({64, 64})->Args({256, 256});
+BENCHMARK(BM_matvec_int2_int8)->Args({64, 64})->Args({256, 256});
+BENCHMARK(BM_matvec_ternary_int8)->Args({64, 64})->Args({256, 256});
+BENCHMARK(BM_matvec_int4_int8_reference)->Args({256, 256});
+BENCHMARK(BM_matvec_ternary_int8_reference)->Args({256, 256});
 
 }  // namespace

@@ -48,6 +48,7 @@
 #include <span>
 #include <type_traits>
 
+#include "dot_int8.hpp"
 #include "fixed_point.hpp"
 
 #ifndef TINYLM_INT2_SPARSE
@@ -243,6 +244,53 @@ constexpr void matvec_int2(const std::uint8_t* W, const std::int16_t* x, const s
     matvec_int2_reference(W, x, bias, y, rows, cols, shift);
   } else {
     matvec_int2_fast(W, x, bias, y, rows, cols, shift);
+  }
+}
+
+// ---- int8 activations (the transformer's matmuls) ----------------------------------
+// dot_int2_int8(row, x, cols) = sum_{j < cols} w(row, j) * x[j]   (int32, exact)
+// matvec_int2_int8(W, x, y, rows, cols, shift, lo, hi, row_exp):
+//   y[i] = clamp(requantize(dot_int2_int8(row i, x, cols), shift - e_i), lo, hi)
+//   e_i = row_exp[i] (0..7) or 0 for nullptr: the weight is w * 2^e_i (as
+//   int4.hpp and ternary.hpp). |w * x| <= 2 * 128 = 2^8: a 24-bit
+//   accumulator is exact for cols <= 32767. Run time: 64 weights at a time
+//   decoded through int2_table into a 64-byte buffer, then dot_int8.
+constexpr std::int32_t dot_int2_int8_reference(const std::uint8_t* row, const std::int8_t* x,
+                                               std::size_t cols) noexcept {
+  std::int32_t acc = 0;
+  for (std::size_t j = 0; j < cols; ++j) acc += int2_weight(row, j) * x[j];
+  return acc;
+}
+
+namespace detail {
+inline std::int32_t dot_int2_int8_fast(const std::uint8_t* row, const std::int8_t* x, std::size_t cols) noexcept {
+  constexpr std::size_t chunk_bytes = 16, chunk_cols = 4 * chunk_bytes;
+  std::int32_t acc = 0;
+  std::size_t j = 0;
+  for (; j + chunk_cols <= cols; j += chunk_cols) {
+    std::int8_t w[chunk_cols];
+    const std::uint8_t* bytes = row + j / 4;
+    for (std::size_t b = 0; b < chunk_bytes; ++b)
+      for (std::size_t k = 0; k < 4; ++k) w[4 * b + k] = int2_table.w[bytes[b]][k];
+    acc += dot_int8(w, x + j, chunk_cols);
+  }
+  for (; j < cols; ++j) acc += int2_weight(row, j) * x[j];
+  return acc;
+}
+}  // namespace detail
+
+constexpr std::int32_t dot_int2_int8(const std::uint8_t* row, const std::int8_t* x, std::size_t cols) noexcept {
+  if (std::is_constant_evaluated()) return dot_int2_int8_reference(row, x, cols);
+  return detail::dot_int2_int8_fast(row, x, cols);
+}
+
+constexpr void matvec_int2_int8(const std::uint8_t* W, const std::int8_t* x, std::int8_t* y, std::size_t rows,
+                                std::size_t cols, int shift, std::int32_t lo = -128, std::int32_t hi = 127,
+                                const std::int8_t* row_exp = nullptr) noexcept {
+  const std::size_t stride = int2_row_bytes(cols);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const int e = row_exp != nullptr ? row_exp[i] : 0;
+    y[i] = clamp_i8(requantize(dot_int2_int8(W + i * stride, x, cols), shift - e), lo, hi);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <tinylm/fixed_point.hpp>
 #include <tinylm/fixed_string.hpp>
 #include <tinylm/hashmlp.hpp>
+#include <tinylm/int4.hpp>
 #include <tinylm/isqrt.hpp>
 #include <tinylm/matvec_int2.hpp>
 #include <tinylm/matvec_int8.hpp>
@@ -20,6 +21,7 @@
 #include <tinylm/sampling.hpp>
 #include <tinylm/softmax.hpp>
 #include <tinylm/staged.hpp>
+#include <tinylm/ternary.hpp>
 #include <tinylm/transformer.hpp>
 #include <tinylm/trigram_hash.hpp>
 #include <tinylm/zoo/sayings.hpp>

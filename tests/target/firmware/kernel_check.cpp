@@ -1,8 +1,9 @@
 // A firmware image that checks the run-time integer kernels on the Cortex-M
 // they are compiled for against their constexpr reference: dot_int8 (the
 // SMLAD path on an M4) on random vectors of every length 0..300 and on the
-// extremes (all -128, all 127, alternating), and matvec_int8_int8 built on
-// it. Prints "kernels: N checks, 0 mismatches" and exits 0, or the first
+// extremes (all -128, all 127, alternating), matvec_int8_int8 built on
+// it, and the compact formats' dot products (int4, int2, ternary: table
+// decoding into dot_int8) on random rows of every width 0..300. Prints "kernels: N checks, 0 mismatches" and exits 0, or the first
 // mismatches and exits 1. (Built by examples/firmware when
 // TINYLM_FW_KERNEL_CHECK names this file: tests/target/firmware.)
 #include <cstddef>
@@ -10,7 +11,10 @@
 #include <string_view>
 
 #include <tinylm/dot_int8.hpp>
+#include <tinylm/int4.hpp>
+#include <tinylm/matvec_int2.hpp>
 #include <tinylm/prng.hpp>
+#include <tinylm/ternary.hpp>
 
 #include "platform.hpp"
 
@@ -73,10 +77,19 @@ int tinylm_fw_main() {
       check(y[i], tinylm::clamp_i8(tinylm::requantize(tinylm::dot_int8_reference(W + i * 37, x, 37), shift), -128, 127),
             37);
   }
+  // The compact formats: any row bytes (every byte value decodes).
+  std::uint8_t row[max_n];
+  for (std::size_t n = 0; n <= max_n; ++n) {
+    for (std::size_t i = 0; i < n; ++i) a[i] = static_cast<std::int8_t>(rng.next_byte());
+    for (std::size_t i = 0; i < n; ++i) row[i] = rng.next_byte();
+    check(tinylm::dot_int4_int8(row, a, n), tinylm::dot_int4_int8_reference(row, a, n), n);
+    check(tinylm::dot_int2_int8(row, a, n), tinylm::dot_int2_int8_reference(row, a, n), n);
+    check(tinylm::dot_ternary_int8(row, a, n), tinylm::dot_ternary_int8_reference(row, a, n), n);
+  }
   tinylm_fw::print("kernels: ");
   print_number(checks);
   tinylm_fw::print(" checks, ");
   print_number(mismatches);
   tinylm_fw::print(" mismatches\n");
-  return mismatches == 0 && checks == 301 * 9 + 13 * 7 ? 0 : 1;  // every check ran
+  return mismatches == 0 && checks == 301 * 9 + 13 * 7 + 301 * 3 ? 0 : 1;  // every check ran
 }
