@@ -23,8 +23,8 @@
 // reports the deepest any reply went. tests/target/firmware requires
 // stack <= plan + allowance: the plan (plan<M>().peak_ram) counts every
 // buffer, the allowance the call frames' saved registers, spills and return
-// addresses, which the compiler decides (measured on M0 and M3 at -Os: 123
-// to 480 bytes). The host oracle prints no such line. The build passes
+// addresses, which the compiler decides (measured on M0, M3 and M4 at -Os:
+// 103 to 584 bytes, bench/RESULTS.md section 11). The host oracle prints no such line. The build passes
 // -Wstack-usage= with TINYLM_FW_STACK_LIMIT (CMakeLists.txt, per family),
 // which must be the plan plus the allowance: no single frame may exceed it.
 // A bench build (TINYLM_FW_COUNT=1, bench/firmware.sh) also counts SysTick

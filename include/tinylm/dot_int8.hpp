@@ -120,9 +120,22 @@ constexpr std::int8_t clamp_i8(std::int32_t v, std::int32_t lo, std::int32_t hi)
   return static_cast<std::int8_t>(v < lo ? lo : (v > hi ? hi : v));
 }
 
+// The rows of a matrix-vector product with int8 outputs, from any row dot
+// product: y[i] = clamp(requantize(row_dot(i), shift - e_i), lo, hi), e_i =
+// row_exp[i] (the compact formats' per-row exponents) or 0 for nullptr.
+// matvec_int8_int8 and every weight format's matvec_*_int8 are this.
+template <class RowDot>
+constexpr void requantize_rows(RowDot row_dot, std::int8_t* y, std::size_t rows, int shift, std::int32_t lo,
+                               std::int32_t hi, const std::int8_t* row_exp = nullptr) noexcept {
+  for (std::size_t i = 0; i < rows; ++i) {
+    const int e = row_exp != nullptr ? row_exp[i] : 0;
+    y[i] = clamp_i8(requantize(row_dot(i), shift - e), lo, hi);
+  }
+}
+
 constexpr void matvec_int8_int8(const std::int8_t* W, const std::int8_t* x, std::int8_t* y, std::size_t rows,
                                 std::size_t cols, int shift, std::int32_t lo = -128, std::int32_t hi = 127) noexcept {
-  for (std::size_t i = 0; i < rows; ++i) y[i] = clamp_i8(requantize(dot_int8(W + i * cols, x, cols), shift), lo, hi);
+  requantize_rows([&](std::size_t i) { return dot_int8(W + i * cols, x, cols); }, y, rows, shift, lo, hi);
 }
 
 }  // namespace tinylm

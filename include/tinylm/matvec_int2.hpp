@@ -288,10 +288,7 @@ constexpr void matvec_int2_int8(const std::uint8_t* W, const std::int8_t* x, std
                                 std::size_t cols, int shift, std::int32_t lo = -128, std::int32_t hi = 127,
                                 const std::int8_t* row_exp = nullptr) noexcept {
   const std::size_t stride = int2_row_bytes(cols);
-  for (std::size_t i = 0; i < rows; ++i) {
-    const int e = row_exp != nullptr ? row_exp[i] : 0;
-    y[i] = clamp_i8(requantize(dot_int2_int8(W + i * stride, x, cols), shift - e), lo, hi);
-  }
+  requantize_rows([&](std::size_t i) { return dot_int2_int8(W + i * stride, x, cols); }, y, rows, shift, lo, hi, row_exp);
 }
 
 // Span form: rows = y.size(), cols = x.size(); W must hold
