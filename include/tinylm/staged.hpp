@@ -16,8 +16,9 @@
 //     embedding rows, then per layer Wq, Wk, Wv, Wo, W1, W2, then the head),
 //     each matrix in blocks of as many whole rows as the buffer holds, and
 //     the arithmetic is the resident path's (step_from), block by block.
-//     Needs buffer_bytes >= min_stage_buffer(m) = max(d, F) (one row of the
-//     widest matrix); m.weights is not used (it may be nullptr).
+//     Needs buffer_bytes >= transformer::min_block_bytes(m) = max(d, F)
+//     (one row of the widest matrix; plan().min_stage_bytes); m.weights is
+//     not used (it may be nullptr).
 //     The result says whether every read succeeded: when one fails, the
 //     reply so far is returned with ok == false (nothing hangs, nothing is
 //     read out of range).
@@ -60,12 +61,6 @@ struct array_reader {
   }
 };
 
-// The smallest stage buffer that works: one row of the widest matrix
-// (plan().min_stage_bytes).
-constexpr std::size_t min_stage_buffer(const transformer::model_view& m) noexcept {
-  return transformer::min_block_bytes(m);
-}
-
 // A step's weight source (transformer.hpp) that reads through a reader into
 // the stage buffer; counts its reads.
 template <weight_reader R>
@@ -104,7 +99,8 @@ constexpr staged_reply<Capacity> generate_staged(const transformer::model_view& 
                                                  std::size_t max_length = Capacity, std::uint16_t inv_temp_q8 = 0,
                                                  std::size_t top_k = 0) noexcept {
   staged_reply<Capacity> r;
-  if (transformer::validate_shape(m, false) != nullptr || buffer == nullptr || buffer_bytes < min_stage_buffer(m))
+  if (transformer::validate_shape(m, false) != nullptr || buffer == nullptr ||
+      buffer_bytes < transformer::min_block_bytes(m))
     return r;
   stage_source<R> src{&reader, buffer, buffer_bytes};
   r.text = transformer::generate_from<Capacity>(m, b, src, prompt, seed, max_length, inv_temp_q8, top_k);

@@ -127,13 +127,21 @@ struct model_view {
   constexpr std::size_t frac_count() const noexcept { return global_fracs + layers * layer_fracs; }
   constexpr int global(global_frac f) const noexcept { return fracs[f]; }
   constexpr int layer(std::size_t l, layer_frac f) const noexcept { return fracs[global_fracs + l * layer_fracs + f]; }
-  // The matrices of layer l.
-  constexpr const std::int8_t* wq(std::size_t l) const noexcept { return weights + layer_offset(l); }
-  constexpr const std::int8_t* wk(std::size_t l) const noexcept { return wq(l) + d_model * d_model; }
-  constexpr const std::int8_t* wv(std::size_t l) const noexcept { return wk(l) + d_model * d_model; }
-  constexpr const std::int8_t* wo(std::size_t l) const noexcept { return wv(l) + d_model * d_model; }
-  constexpr const std::int8_t* w1(std::size_t l) const noexcept { return wo(l) + d_model * d_model; }
-  constexpr const std::int8_t* w2(std::size_t l) const noexcept { return w1(l) + ffn * d_model; }
+  // The matrices of layer l: where each starts in the weight array (the one
+  // statement of the layer layout; the staged path reads by these offsets)...
+  constexpr std::size_t wq_offset(std::size_t l) const noexcept { return layer_offset(l); }
+  constexpr std::size_t wk_offset(std::size_t l) const noexcept { return wq_offset(l) + d_model * d_model; }
+  constexpr std::size_t wv_offset(std::size_t l) const noexcept { return wk_offset(l) + d_model * d_model; }
+  constexpr std::size_t wo_offset(std::size_t l) const noexcept { return wv_offset(l) + d_model * d_model; }
+  constexpr std::size_t w1_offset(std::size_t l) const noexcept { return wo_offset(l) + d_model * d_model; }
+  constexpr std::size_t w2_offset(std::size_t l) const noexcept { return w1_offset(l) + ffn * d_model; }
+  // ...and the matrices themselves, in a resident view.
+  constexpr const std::int8_t* wq(std::size_t l) const noexcept { return weights + wq_offset(l); }
+  constexpr const std::int8_t* wk(std::size_t l) const noexcept { return weights + wk_offset(l); }
+  constexpr const std::int8_t* wv(std::size_t l) const noexcept { return weights + wv_offset(l); }
+  constexpr const std::int8_t* wo(std::size_t l) const noexcept { return weights + wo_offset(l); }
+  constexpr const std::int8_t* w1(std::size_t l) const noexcept { return weights + w1_offset(l); }
+  constexpr const std::int8_t* w2(std::size_t l) const noexcept { return weights + w2_offset(l); }
   // The longest prompt kept (in tokens).
   constexpr std::size_t prompt_room() const noexcept {
     const std::size_t fixed = 1 + (chat ? 1 : 0) + min_reply;
@@ -308,8 +316,6 @@ constexpr bool step_from(const model_view& m, const buffers& b, std::uint8_t tok
   const int att = attention_shift(hd);
   for (std::size_t l = 0; l < m.layers; ++l) {
     const auto f = [&](layer_frac x) { return m.layer(l, x); };
-    const std::size_t wq = m.layer_offset(l), wk = wq + d * d, wv = wk + d * d, wo = wv + d * d, w1 = wo + d * d,
-                      w2 = w1 + F * d;
     detail::norm_to_int8(b.x, m.gains + 2 * l * d, b.h, b.a, d, f(frac_a1));
     std::int8_t* kp = b.k_cache + (l * T + p) * d;
     std::int8_t* vp = b.v_cache + (l * T + p) * d;
@@ -318,8 +324,8 @@ constexpr bool step_from(const model_view& m, const buffers& b, std::uint8_t tok
         matvec_int8_int8(W, b.a, out + r0, n, d, shift);
       });
     };
-    if (!project(wq, b.q, f(frac_wq) + f(frac_a1) - f(frac_q)) || !project(wk, kp, f(frac_wk) + f(frac_a1) - f(frac_k)) ||
-        !project(wv, vp, f(frac_wv) + f(frac_a1) - f(frac_v)))
+    if (!project(m.wq_offset(l), b.q, f(frac_wq) + f(frac_a1) - f(frac_q)) || !project(m.wk_offset(l), kp, f(frac_wk) + f(frac_a1) - f(frac_k)) ||
+        !project(m.wv_offset(l), vp, f(frac_wv) + f(frac_a1) - f(frac_v)))
       return false;
     const int score_shift = f(frac_q) + f(frac_k) + att - 8;
     for (std::size_t h = 0; h < m.heads; ++h) {
@@ -341,16 +347,16 @@ constexpr bool step_from(const model_view& m, const buffers& b, std::uint8_t tok
         b.o[c0 + i] = saturate_i8(static_cast<std::int32_t>(
             rounding_shift_right64(static_cast<std::int64_t>(R) * acc[i], 32)));
     }
-    if (!detail::for_row_blocks(src, wo, d, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+    if (!detail::for_row_blocks(src, m.wo_offset(l), d, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
           detail::add_projection(W, b.o, b.x + r0, n, d, f(frac_wo) + f(frac_v) - 8);
         }))
       return false;
     detail::norm_to_int8(b.x, m.gains + (2 * l + 1) * d, b.h, b.a, d, f(frac_a2));
-    if (!detail::for_row_blocks(src, w1, F, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+    if (!detail::for_row_blocks(src, m.w1_offset(l), F, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
           matvec_int8_int8(W, b.a, b.u + r0, n, d, f(frac_w1) + f(frac_a2) - f(frac_u), 0, 127);
         }))
       return false;
-    if (!detail::for_row_blocks(src, w2, d, F, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+    if (!detail::for_row_blocks(src, m.w2_offset(l), d, F, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
           detail::add_projection(W, b.u, b.x + r0, n, F, f(frac_w2) + f(frac_u) - 8);
         }))
       return false;

@@ -63,7 +63,7 @@ void check_model(const std::string& file) {
   const std::size_t per_token = weight_bytes - (resident.vocab - 1) * resident.d_model -
                                 (resident.context - 1) * resident.d_model +
                                 (resident.tied ? resident.vocab * resident.d_model : 0);
-  const std::size_t smallest = st::min_stage_buffer(resident);
+  const std::size_t smallest = tinylm::transformer::min_block_bytes(resident);
   std::vector<std::int8_t> buffer(weight_bytes);
   auto ws = std::make_unique<tf::workspace_of<M>>();
   std::size_t compared = 0, nonempty = 0;

@@ -26,7 +26,7 @@ constexpr tf::model_view weightless() {
   return v;
 }
 static_assert(tf::validate_shape(weightless()) != nullptr && tf::validate_shape(weightless(), false) == nullptr);
-static_assert(st::min_stage_buffer(view) == 12);  // d 8, F 12: a row of W2
+static_assert(tf::min_block_bytes(view) == 12);  // d 8, F 12: a row of W2
 static_assert(tf::plan(view).min_stage_bytes == 12 && tf::plan(view).largest_stage_bytes == 3 * 64);
 static_assert(tf::plan(view).staged_peak_ram(100) == tf::plan(view).peak_ram + 100);
 

@@ -17,6 +17,14 @@ namespace golden = tinylm_test::tiny_transformer_golden;
 constexpr tf::model_view view = tf::view_of<tiny_transformer>();
 static_assert(tf::validate_shape(view) == nullptr);
 static_assert(view.vocab == 24 && view.head_size() == 4 && tf::attention_shift(4) == 1);
+// The weight layout, worked by hand (V 24, T 12, d 8, F 12): token rows
+// 0..191, position rows 192..287, then per layer Wq, Wk, Wv, Wo (64 each),
+// W1 (12 x 8), W2 (8 x 12), 448 bytes a layer, then the untied head.
+static_assert(view.pos_offset() == 192 && view.wq_offset(0) == 288 && view.wk_offset(0) == 352 &&
+              view.wv_offset(0) == 416 && view.wo_offset(0) == 480 && view.w1_offset(0) == 544 &&
+              view.w2_offset(0) == 640 && view.wq_offset(1) == 736 && view.w2_offset(1) == 1088 &&
+              view.head_offset() == 1184 && view.weight_count() == 1376);
+static_assert(view.w1(1) == tiny_transformer::weights + 992);
 static_assert(tf::attention_shift(8) == 2 && tf::attention_shift(16) == 2 && tf::attention_shift(1) == 0);
 
 // The tokenizer: "hello" is one merge token; capitals fold; a byte outside
