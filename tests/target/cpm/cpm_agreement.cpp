@@ -10,6 +10,7 @@
 //       [--game OBJECT,OBJECT,...] [--mutate FROM TO ... --expect-mismatch]
 //       [--bench N [--bench-prompts FILE]]
 //       [--max-com BYTES --expect-emit-error TEXT]
+//       [--stress N --stress-corpus FILE [--stress-seed S]]
 //
 // Steps: emit the program twice from a tinylm::hashmlp::model_view (the same
 // text), assemble it with z80asm (and pasmo when given: the same bytes),
@@ -29,6 +30,12 @@
 // --mutate FROM TO replaces every FROM in the emitted source with TO (FROM
 // must occur); with --expect-mismatch the test passes only if the program
 // then disagrees, hangs, writes outside its plan or fails to assemble.
+// --stress N: instead of the prompts above, N prompts of
+// tests/target/stress_prompts.hpp drawn from the corpus FILE's prompts, in
+// sessions of 100 (an empty prompt ends a session early: the program must
+// stop there); a session that disagrees is run again prompt by prompt. Prints
+// the prompts per kind, and on a mismatch how many and the shortest failing
+// prompt (bench/cross_target.sh). With --debug-logits every logit counts.
 // --bench N: T-states per generated character over N prompts (markdown): 7
 // short ones cycled, or the first N prompts of a `prompt | reply` file.
 #include <z80ex/z80ex.h>
@@ -39,6 +46,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -51,6 +59,8 @@
 #include <tinylm/zoo/tinychat.hpp>
 
 #include "../../support/tiny_hashmlp.hpp"
+#include "../driver_util.hpp"
+#include "../stress_prompts.hpp"
 #include "targets/cpm/cpm.hpp"
 #include "common/error.hpp"
 #include "formats/hashmlp_file.hpp"
@@ -357,7 +367,71 @@ struct options {
   unsigned inv_temp = 0;             // --inv-temp: sampling (0: argmax)
   std::size_t top_k = 0;             // --top-k
   std::uint32_t sample_seed = 1;     // --sample-seed
+  std::size_t stress = 0;            // --stress N
+  std::string stress_corpus;         // --stress-corpus FILE
+  std::uint32_t stress_seed = 2026;  // --stress-seed S
 };
+
+// --stress: the prompts' sessions against the oracle.
+int stress(const options& o, const hm::model_view& v, const gen::cpm_options& co, machine& m, const std::string& com) {
+  const auto prompts =
+      tinylm::test::stress_prompts(o.stress_seed, o.stress, tinylm::test::corpus_prompts(read_file(o.stress_corpus)), 255);
+  std::map<std::string, std::size_t> kinds;
+  for (const auto& p : prompts) ++kinds[p.kind];
+  std::string first_problem;
+  std::uint64_t tstates = 0;
+  const auto failing = tinylm::test::disagreeing_requests(prompts.size(), 100, [&](std::size_t a, std::size_t z) {
+    // One session per run of non-empty prompts: an empty prompt ends the
+    // program there (a line after it must not be read), and the next
+    // prompts start a new session.
+    std::string problem;
+    const auto session_agrees = [&](const std::vector<std::string>& ps, bool ended_by_empty_line) {
+      m.input.clear();
+      for (const std::string& p : ps) m.input += encode_line(p);
+      if (ended_by_empty_line) m.input += encode_line("") + encode_line("hi");
+      m.in_pos = 0;
+      m.output.clear();
+      const std::string want = expected_session(v, ps, co, o.debug_logits).output;
+      try {
+        m.run_program(com, 20'000'000'000ull);
+        tstates += m.tstates;
+      } catch (const failure& e) {
+        problem = e.what();
+        return false;
+      }
+      if (m.output == want) return true;
+      std::size_t i = 0;
+      while (i < m.output.size() && i < want.size() && m.output[i] == want[i]) ++i;
+      problem = "output differs at byte " + std::to_string(i) + " of " + std::to_string(want.size()) + " (got " +
+                std::to_string(m.output.size()) + " bytes)";
+      return false;
+    };
+    std::vector<std::string> ps;
+    bool all = true;
+    for (std::size_t i = a; i < z && all; ++i) {
+      if (!prompts[i].text.empty()) {
+        ps.push_back(prompts[i].text);
+        continue;
+      }
+      all = session_agrees(ps, true);
+      ps.clear();
+    }
+    if (all && (!ps.empty() || a == z)) all = session_agrees(ps, false);
+    if (!problem.empty() && z == a + 1 && first_problem.empty()) first_problem = problem;
+    return problem.empty();
+  });
+  std::string per_kind;
+  for (const auto& [kind, n] : kinds) per_kind += (per_kind.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
+  std::printf("stress: %zu prompts (seed %u: %s)%s, %llu T-states: %zu mismatches\n", prompts.size(),
+              static_cast<unsigned>(o.stress_seed), per_kind.c_str(), o.debug_logits ? ", every logit compared" : "",
+              static_cast<unsigned long long>(tstates), failing.size());
+  if (failing.empty()) return 0;
+  const std::size_t shortest = tinylm::test::shortest_failure(prompts, failing);
+  throw failure(std::to_string(failing.size()) + " of " + std::to_string(prompts.size()) +
+                " prompts disagree with the oracle; the shortest (" + std::to_string(prompts[shortest].text.size()) +
+                " bytes, " + prompts[shortest].kind + "): " + tinylm::test::shown(prompts[shortest].text, 300) +
+                "\nthe first: " + first_problem);
+}
 
 std::string unescape(const std::string& s) {
   std::string out;
@@ -441,6 +515,7 @@ int main_checked(const options& o) {
 
   machine m;
   m.writable = prog.ram;
+  if (o.stress > 0) return stress(o, v, co, m, bytes);
   if (o.bench > 0) {
     // Per prompt: a run with max_reply generation vs the same line's cost is
     // dominated by the forward passes; T-states / generated symbol.
@@ -575,9 +650,13 @@ int main(int argc, char** argv) {
       else if (a == "--max-com") o.max_com = std::stoul(next());
       else if (a == "--max-reply") o.max_reply = std::stoul(next());
       else if (a == "--expect-emit-error") o.expect_emit_error = next();
+      else if (a == "--stress") o.stress = std::stoul(next());
+      else if (a == "--stress-corpus") o.stress_corpus = next();
+      else if (a == "--stress-seed") o.stress_seed = static_cast<std::uint32_t>(std::stoul(next()));
       else throw failure("unknown argument " + a);
     }
     if (o.work.empty()) throw failure("--work is required");
+    if (o.stress > 0 && o.stress_corpus.empty()) throw failure("--stress needs --stress-corpus FILE");
     return main_checked(o);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tinylm_targetz80: FAILED: %s\n", e.what());

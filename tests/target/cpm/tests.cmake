@@ -62,6 +62,9 @@ tinylm_targetz80_test(sample_top1_ties --random 2 --flat-output --inv-temp 300 -
 # The bundled models (include/tinylm/zoo): TINYCHAT.COM, and GUESS.COM playing
 # twenty questions (games won and lost, objects picked by console polls).
 tinylm_targetz80_test(zoo_tinychat --zoo tinychat --debug-logits)
+# A slice of the cross-target run (bench/cross_target.sh runs 10,000).
+tinylm_targetz80_test(stress --zoo tinychat --debug-logits --stress 300
+  --stress-corpus ${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat.txt)
 set(tinylm_z80_objects apple,book,car,cat,moon,piano)
 tinylm_targetz80_test(zoo_guess_game --zoo guess --game ${tinylm_z80_objects} --max-reply 8 --debug-logits)
 tinylm_targetz80_test(refuses_too_big --shape 256,256,256,256,256

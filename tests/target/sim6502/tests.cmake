@@ -51,6 +51,10 @@ endfunction()
 if(DEFINED tinylm_cli_model)
   tinylm_target6502_test(sayings --model ${tinylm_cli_model})
   set_tests_properties(target6502.sayings PROPERTIES FIXTURES_REQUIRED tinylm_cli_model)
+  # A slice of the cross-target run (bench/cross_target.sh runs 10,000):
+  # prompts of tests/target/stress_prompts.hpp, every reply and state compared.
+  tinylm_target6502_test(stress --model ${tinylm_cli_model} --stress 1000)
+  set_tests_properties(target6502.stress PROPERTIES FIXTURES_REQUIRED tinylm_cli_model)
 endif()
 tinylm_target6502_test(order3_2k --order 3 --budget 2K --end-byte 10)
 tinylm_target6502_test(order7_40k --order 7 --budget 40K --records file)
@@ -178,6 +182,10 @@ if("tinychat_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
   tinylm_target6502_transformer_test(tinychat ${tinylm_zoo_models}/tinychat_transformer/reproducible/tinychat_transformer.safetensors
     --prompts ${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat-heldout.txt)
   set_tests_properties(target6502.transformer.tinychat PROPERTIES FIXTURES_REQUIRED zoo_tinychat_transformer)
+  # A slice of the cross-target run (bench/cross_target.sh runs 10,000).
+  tinylm_target6502_transformer_test(stress ${tinylm_zoo_models}/tinychat_transformer/reproducible/tinychat_transformer.safetensors
+    --prompts ${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat.txt --stress 150)
+  set_tests_properties(target6502.transformer.stress PROPERTIES FIXTURES_REQUIRED zoo_tinychat_transformer)
 endif()
 if("sayings_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
   tinylm_target6502_transformer_test(sayings ${tinylm_zoo_models}/sayings_transformer/reproducible/sayings_transformer.safetensors

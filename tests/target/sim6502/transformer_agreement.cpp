@@ -6,6 +6,7 @@
 //   tinylm_target6502_transformer --gen GEN --cl65 CL65 --sim65 SIM65
 //       --work DIR --model FILE [--prompts FILE ...] [--max-prompts N] [--max-length N]
 //       [--mutate FROM TO ... --expect-mismatch] [--bench]
+//       [--stress N [--stress-seed S]]
 //
 // Steps: emit the program twice (the files must be identical), build it with
 // the command the generator printed, run sim65 -x CAP (a hang fails) on:
@@ -25,6 +26,11 @@
 // bit 0 of the first data byte after LABEL: (a weight); with --expect-mismatch the
 // run passes only if the program then disagrees (or hangs, or fails): the
 // comparison can fail.
+// --stress N: instead of the requests above, N prompts of
+// tests/target/stress_prompts.hpp drawn from the --prompts files, sampled
+// as above, max length --max-length, every choice's logits compared; prints
+// the prompts per kind, and on a mismatch how many and the shortest failing
+// prompt (bench/cross_target.sh).
 // --bench: cycles of one token at positions 0 .. T-1 (sim65 -c of $02
 // requests of length n minus length n-1), printed as markdown
 // (bench/cycles_c64.sh).
@@ -35,6 +41,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -45,6 +52,7 @@
 
 #include "common/error.hpp"
 #include "target/driver_util.hpp"
+#include "target/stress_prompts.hpp"
 #include "formats/transformer_file.hpp"
 
 namespace fs = std::filesystem;
@@ -69,6 +77,8 @@ struct options {
   std::vector<std::pair<std::string, std::string>> mutations;
   std::vector<std::string> flip_labels;  // --flip-byte: the first data byte after LABEL: gets bit 0 flipped
   bool expect_mismatch = false, bench = false;
+  std::size_t stress = 0;          // --stress N
+  std::uint32_t stress_seed = 2026;  // --stress-seed S
 };
 
 // One request to the program and what the oracle says it must print.
@@ -187,6 +197,80 @@ std::string emit(const options& o, const fs::path& dir) {
   return command;
 }
 
+// Runs requests [r, r + n) in one sim65 process; the first disagreement with
+// the oracle, described, or "".
+std::string disagreement(const options& o, const tf::model_view& m, const std::string& prg, const request* r,
+                         std::size_t n) {
+  const fs::path work = o.work;
+  std::string input, expected;
+  std::size_t steps = 0;
+  for (std::size_t i = 0; i < n; ++i) input += r[i].input, expected += r[i].expected, steps += r[i].steps + 1;
+  // The cycle cap: far above any forward pass (a hang is stopped, not waited for).
+  const std::size_t cap = steps * (4000000 + 100000 * m.context);
+  input.push_back('\x00');
+  write_file(work / "requests.bin", input);
+  const std::string sim = quote(o.sim65) + " -x " + std::to_string(cap) + " " + quote(prg) + " < " +
+                          quote((work / "requests.bin").string()) + " > " + quote((work / "replies.bin").string());
+  const int status = run(sim);
+  const std::string got = read_file(work / "replies.bin");
+  if (status != 0) return fmt::format("sim65 exited with status {} (126: the cycle cap, a hang)", status);
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (got.compare(at, r[i].expected.size(), r[i].expected) != 0) {
+      std::size_t k = 0;
+      while (at + k < got.size() && k < r[i].expected.size() && got[at + k] == r[i].expected[k]) ++k;
+      return fmt::format("{}: the output differs from the oracle at byte {} of its output\n  expected: {}\n  got:      {}",
+                         r[i].label, k, shown(r[i].expected.substr(k)), shown(got.substr(at + k)));
+    }
+    at += r[i].expected.size();
+  }
+  if (at != got.size()) return fmt::format("{} bytes of output after the last request", got.size() - at);
+  return "";
+}
+
+// The sampling of the i-th reply: every third greedy; the others sampled at
+// temperature 1 (all candidates) or 1.28 among the 5 best, with seeds 0,
+// 2^32 - 1 and others.
+sampling sampling_of(std::size_t i) {
+  sampling how;
+  if (i % 3 != 0) {
+    how.seed = i % 7 == 1 ? 0u : i % 7 == 2 ? 0xFFFFFFFFu : static_cast<std::uint32_t>(i * 2654435761u + 7u);
+    how.inv_temp = i % 3 == 1 ? 256 : 200;
+    how.top_k = i % 3 == 1 ? 0 : 5;
+  }
+  return how;
+}
+
+// --stress N: N prompts of stress_prompts.hpp (the --prompts files' prompts),
+// every reply with every choice's logits, checked in chunks of 200.
+int stress(const options& o, const tf::model_view& m, const tf::buffers& b, const std::string& prg) {
+  std::vector<std::string> corpus;
+  for (const std::string& f : o.prompt_files)
+    for (const std::string& p : prompts_of(f)) corpus.push_back(p);
+  const auto prompts = tinylm::test::stress_prompts(o.stress_seed, o.stress, corpus, 255);
+  std::vector<request> requests;
+  std::map<std::string, std::size_t> kinds;
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    ++kinds[prompts[i].kind];
+    requests.push_back(reply_request(m, b, prompts[i].text, o.max_length, true, sampling_of(i), prompts[i].kind));
+  }
+  std::string first_problem;
+  const auto failing = tinylm::test::disagreeing_requests(requests.size(), 200, [&](std::size_t a, std::size_t z) {
+    const std::string d = disagreement(o, m, prg, requests.data() + a, z - a);
+    if (!d.empty() && z == a + 1 && first_problem.empty()) first_problem = d;
+    return d.empty();
+  });
+  std::string per_kind;
+  for (const auto& [kind, n] : kinds) per_kind += fmt::format("{}{} {}", per_kind.empty() ? "" : ", ", n, kind);
+  fmt::print("stress: {} prompts (seed {}: {}), every choice's logits compared: {} mismatches\n", prompts.size(),
+             o.stress_seed, per_kind, failing.size());
+  if (failing.empty()) return 0;
+  const std::size_t shortest = tinylm::test::shortest_failure(prompts, failing);
+  throw failure(fmt::format("{} of {} prompts disagree with the oracle; the shortest ({} bytes, {}): {}\nthe first: {}",
+                            failing.size(), prompts.size(), prompts[shortest].text.size(), prompts[shortest].kind,
+                            shown(prompts[shortest].text, 300), first_problem));
+}
+
 int run_checks(const options& o) {
   const gen::transformer_tables model = gen::read_transformer_file(o.model);
   const tf::model_view m = model.view();
@@ -260,6 +344,7 @@ int run_checks(const options& o) {
     return 0;
   }
 
+  if (o.stress > 0) return stress(o, m, b, prg);
   std::vector<request> requests;
   std::mt19937 rng(12345);
   for (std::size_t t = 0; t < m.vocab; ++t)
@@ -291,14 +376,7 @@ int run_checks(const options& o) {
   std::size_t i = 0;
   for (const auto& [label, prompt] : prompts) {
     const std::uint16_t max_length = i % 17 == 5 ? 0 : i % 17 == 9 ? 1 : i % 17 == 13 ? 3 : o.max_length;
-    // Every third reply greedy; the others sampled at temperature 1 (all
-    // candidates) or 1.28 among the 5 best, with seeds 0, 2^32 - 1 and others.
-    sampling how;
-    if (i % 3 != 0) {
-      how.seed = i % 7 == 1 ? 0u : i % 7 == 2 ? 0xFFFFFFFFu : static_cast<std::uint32_t>(i * 2654435761u + 7u);
-      how.inv_temp = i % 3 == 1 ? 256 : 200;
-      how.top_k = i % 3 == 1 ? 0 : 5;
-    }
+    const sampling how = sampling_of(i);
     // Logits with every fourth reply and with the long prompts (their
     // encoding uses the merges: with a reply set the chosen tokens alone can
     // hide a wrong encoding).
@@ -307,33 +385,7 @@ int run_checks(const options& o) {
     ++i;
   }
 
-  std::string input, expected;
-  std::size_t steps = 0;
-  for (const request& r : requests) input += r.input, expected += r.expected, steps += r.steps + 1;
-  // The cycle cap: far above any forward pass (a hang is stopped, not waited for).
-  const std::size_t cap = steps * (4000000 + 100000 * m.context);
-  input.push_back('\x00');
-  write_file(work / "requests.bin", input);
-  const std::string sim = quote(o.sim65) + " -x " + std::to_string(cap) + " " + quote(prg) + " < " +
-                          quote((work / "requests.bin").string()) + " > " + quote((work / "replies.bin").string());
-  const int status = run(sim);
-  const std::string got = read_file(work / "replies.bin");
-  std::string problem;
-  if (status != 0) problem = fmt::format("sim65 exited with status {} (126: the cycle cap, a hang)", status);
-  if (problem.empty()) {
-    std::size_t at = 0;
-    for (const request& r : requests) {
-      if (got.compare(at, r.expected.size(), r.expected) != 0) {
-        std::size_t k = 0;
-        while (at + k < got.size() && k < r.expected.size() && got[at + k] == r.expected[k]) ++k;
-        problem = fmt::format("{}: the output differs from the oracle at byte {} of its output\n  expected: {}\n  got:      {}",
-                              r.label, k, shown(r.expected.substr(k)), shown(got.substr(at + k)));
-        break;
-      }
-      at += r.expected.size();
-    }
-    if (problem.empty() && at != got.size()) problem = fmt::format("{} bytes of output after the last request", got.size() - at);
-  }
+  std::string problem = disagreement(o, m, prg, requests.data(), requests.size());
   if (o.expect_mismatch) {
     if (problem.empty()) throw failure("the mutated program agreed with the oracle on every request: the test cannot fail");
     fmt::print("the mutated program was caught: {}\n", problem.substr(0, problem.find('\n')));
@@ -382,6 +434,8 @@ int main(int argc, char** argv) {
       } else if (a == "--flip-byte") o.flip_labels.push_back(value());
       else if (a == "--expect-mismatch") o.expect_mismatch = true;
       else if (a == "--bench") o.bench = true;
+      else if (a == "--stress") o.stress = std::stoul(value());
+      else if (a == "--stress-seed") o.stress_seed = static_cast<std::uint32_t>(std::stoul(value()));
       else throw failure("unknown option " + a);
     }
     if (o.gen.empty() || o.work.empty() || o.model.empty()) throw failure("--gen, --work and --model are required");
