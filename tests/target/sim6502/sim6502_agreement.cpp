@@ -21,6 +21,12 @@
 // seeds 0, 1, 0x9E3779B9, 0xFFFFFFFF and random ones; max lengths 0, 1, 2,
 // 255, 256, 511, 4,096, 65,535 and random ones.
 //
+// --search-table N (1 .. 261) uses a synthetic order-3 model whose table of
+// two-byte contexts has N keys with gaps between them, and asks for every
+// key, every gap and both ends: the binary search at the table sizes where
+// its midpoint arithmetic changes (1, 127-129, 255-257; the suite's
+// target6502.search_table_*). Each key's reply starts with its own byte.
+//
 // --fill-room uses a synthetic order-3 model whose tables fill the sim6502
 // plan's room for tables exactly (9,900 two-byte contexts): the largest
 // model the generator accepts must link and run.
@@ -351,6 +357,10 @@ std::map<std::string, std::map<std::string, std::size_t>> module_sizes(const fs:
 // An order-3 model of 6 * 9,900 + 4 + 2 * 114 = 59,632 bytes of tables, the
 // sim6502 plan's room: no 1-byte contexts, 9,900 two-byte contexts (i >> 8,
 // i & 255) of one entry each, 114 entries in the empty context.
+// The continuation of key i of the search-table model: never '#', never 0
+// (the end byte), different for neighbours.
+std::uint8_t search_table_byte(std::uint32_t i) { return static_cast<std::uint8_t>('A' + i % 26 + (i / 26 % 2) * 32); }
+
 gen::ngram_tables room_filling_model() {
   constexpr std::uint32_t contexts = 9900, root_entries = 114;
   gen::ngram_tables m;
@@ -382,6 +392,7 @@ struct options {
   bool expect_mismatch = false;
   bool bench = false;
   bool fill_room = false;
+  std::uint32_t search_table = 0;  // --search-table N
   std::size_t stress = 0;
   std::string expect_emit_error;
 };
@@ -413,14 +424,59 @@ options parse(int argc, char** argv) {
     else if (a == "--bench") o.bench = true;
     else if (a == "--fill-room") o.fill_room = true;
     else if (a == "--stress") o.stress = std::stoul(value());
+    else if (a == "--search-table") o.search_table = static_cast<std::uint32_t>(std::stoul(value()));
     else if (a == "--expect-emit-error") o.expect_emit_error = value();
     else throw failure(fmt::format("unknown argument '{}'", a));
   }
   if (o.gen.empty() || o.work.empty() || o.corpus.empty())
     throw failure("--gen, --work and --corpus are required");
-  if (int{!o.model.empty()} + int{!o.order.empty()} + int{o.fill_room} != 1)
-    throw failure("give one of --model, --order (with --budget) and --fill-room");
+  if (int{!o.model.empty()} + int{!o.order.empty()} + int{o.fill_room} + int{o.search_table > 0} != 1)
+    throw failure("give one of --model, --order (with --budget), --fill-room and --search-table");
   return o;
+}
+
+// --search-table N: an order-3 model whose one table of two-byte contexts
+// has N keys, spread with gaps over 0x0003 .. 0xFC03 (key i = 251 i + 3),
+// each with one continuation byte of its own (weight 255: the first draw
+// takes it unless it is 255, and the requests' seeds avoid that); the root
+// continues with '#' the same way. The binary search must find every key.
+gen::ngram_tables search_table_model(std::uint32_t contexts) {
+  gen::ngram_tables m;
+  m.order = 3;
+  m.node_count = {1, 0, contexts};
+  m.first_entry = {0, 1};
+  m.entry_byte.push_back('#');
+  m.entry_weight.push_back(255);
+  for (std::uint32_t i = 0; i < contexts; ++i) {
+    const std::uint32_t key = 251 * i + 3;
+    m.keys.push_back(static_cast<std::uint8_t>(key >> 8));
+    m.keys.push_back(static_cast<std::uint8_t>(key & 0xFF));
+    m.entry_byte.push_back(search_table_byte(i));
+    m.entry_weight.push_back(255);
+    m.first_entry.push_back(i + 2);
+  }
+  return m;
+}
+
+// Requests: every key as the prompt (its byte must come first), the gap
+// after every key, below the first and above the last.
+std::vector<request> search_table_requests(std::uint32_t contexts, std::uint32_t seed) {
+  std::vector<request> out;
+  tinylm::xorshift32 rng(seed);
+  const auto seed_taking_first = [&] {  // a seed whose first draw is below 255
+    for (;;)
+      if (const std::uint32_t s = rng.next(); tinylm::xorshift32(s).next_byte() != 255) return s;
+  };
+  const auto two = [](std::uint32_t v) {
+    return std::string{static_cast<char>(v >> 8), static_cast<char>(v & 0xFF)};
+  };
+  for (std::uint32_t i = 0; i < contexts; ++i) {
+    out.push_back({fmt::format("key {} of {}", i, contexts), seed_taking_first(), 3, two(251 * i + 3)});
+    out.push_back({fmt::format("the gap after key {}", i), seed_taking_first(), 3, two(251 * i + 4)});
+  }
+  out.push_back({"below the first key", rng.next(), 3, two(0)});
+  out.push_back({"above the last key", rng.next(), 3, two(0xFFFF)});
+  return out;
 }
 
 // ---- the steps ----------------------------------------------------------------------
@@ -691,9 +747,17 @@ int refused(const options& o, const fs::path& model) {
 }
 
 int check(const options& o, const program& p, const gen::ngram_tables& model) {
-  const std::vector<request> requests = make_requests(model, read_file(o.corpus), o.seed);
+  const std::vector<request> requests =
+      o.search_table > 0 ? search_table_requests(o.search_table, o.seed) : make_requests(model, read_file(o.corpus), o.seed);
   const ng::model_view m = model.view();
   const std::vector<reply> expected = expected_replies(m, requests);
+  // The search-table requests reach what they are meant to: each key's own
+  // byte first, the root's '#' in the gaps and outside the keys.
+  for (std::uint32_t i = 0; i < o.search_table; ++i)
+    if (expected[2 * i].bytes.empty() || static_cast<std::uint8_t>(expected[2 * i].bytes[0]) != search_table_byte(i) ||
+        expected[2 * i + 1].bytes.substr(0, 1) != "#")
+      throw failure(fmt::format("internal error: the oracle's replies to key {} and its gap are {} and {}", i,
+                                shown(expected[2 * i].bytes), shown(expected[2 * i + 1].bytes)));
   std::size_t bytes = 0, prompt_bytes = 0;
   for (const reply& r : expected) bytes += r.bytes.size();
   for (const request& r : requests) prompt_bytes += r.prompt.size();
@@ -766,9 +830,9 @@ int main(int argc, char** argv) {
     fs::remove_all(o.work);
     fs::create_directories(o.work);
     fs::path model_path = o.model;
-    if (o.fill_room) {
+    if (o.fill_room || o.search_table > 0) {
       model_path = fs::path(o.work) / "model.safetensors";
-      gen::write_model_file(model_path.string(), room_filling_model());
+      gen::write_model_file(model_path.string(), o.fill_room ? room_filling_model() : search_table_model(o.search_table));
     } else if (model_path.empty()) {
       model_path = fs::path(o.work) / "model.safetensors";
       run_or_fail(fmt::format("{} ngram --corpus {} --order {} --budget {} --end-byte {} --records {} -o {} -q",

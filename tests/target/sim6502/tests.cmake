@@ -118,6 +118,16 @@ tinylm_target6502_test(mutation.start_history ${tinylm_small_model}
   --mutate "sbc #TLM_HIST_LEN" "sbc #TLM_HIST_LEN-1")
 tinylm_target6502_test(mutation.end_byte ${tinylm_small_model}
   --mutate "emit:   cmp #TLM_END_BYTE" "emit:   cmp #<(TLM_END_BYTE+1)")
+# The binary search on tables of 1, 127, 128, 129, 255, 256 (the 16-bit
+# search from here) and 257 keys: every key, gap and end asked for, each key
+# answering with its own byte; and the midpoint's dropped ninth bit of
+# lo + hi caught whatever the corpus. (The 16-bit search's seventeenth bit
+# is 0 below 32,768 keys: dropping it changes nothing a test could see.)
+foreach(n 1 127 128 129 255 256 257)
+  tinylm_target6502_test(search_table_${n} --search-table ${n})
+endforeach()
+tinylm_target6502_test(mutation.search_mid_carry --search-table 255 --expect-mismatch
+  --mutate "ror a\n        tax" "lsr a\n        tax")
 # The same search mutant on a table of 256 nodes or more (the 16-bit search).
 tinylm_target6502_test(mutation.search16_hang --order 3 --budget 8K --end-byte 10 --expect-mismatch
   --mutate "adc #1\n        sta tlm_lo" "adc #0\n        sta tlm_lo")
