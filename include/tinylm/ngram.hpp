@@ -205,16 +205,21 @@ constexpr probability_t probability(const model_view& m, const history& h, std::
 // 8-bit target stores them in: key bytes, a 16-bit (24-bit when a table has
 // more than 65535 entries) first-entry offset per node plus one end offset
 // per table, and one byte and one weight per entry.
+// table_storage_bytes: one table of `nodes` contexts of k bytes owning
+// `entries` entries (the builder prices its pruning with it too).
+constexpr std::size_t table_storage_bytes(std::size_t nodes, std::size_t k, std::size_t entries) noexcept {
+  const std::size_t offset_bytes = entries > 0xFFFFu ? 3 : 2;
+  return nodes * k + (nodes + 1) * offset_bytes + 2 * entries;
+}
+
 constexpr std::size_t storage_bytes(const model_view& m) noexcept {
   std::size_t total = 0;
   for (int k = 0; k < m.order; ++k) {
     const std::uint32_t base = m.node_base(k);
     const std::uint32_t n = m.node_count[k];
-    const std::uint32_t entries = m.first_entry[base + n] - m.first_entry[base];
-    const std::size_t offset_bytes = entries > 0xFFFFu ? 3 : 2;
-    total += std::size_t{n} * static_cast<std::size_t>(k) + (std::size_t{n} + 1) * offset_bytes;
+    total += table_storage_bytes(n, static_cast<std::size_t>(k), m.first_entry[base + n] - m.first_entry[base]);
   }
-  return total + 2 * std::size_t{m.total_entries()};
+  return total;
 }
 
 // Structural check of a model's tables: what a loader runs before trusting a

@@ -213,3 +213,39 @@ TEST_CASE("the bundled model is valid and its memory plan is what it says", "[ng
   REQUIRE(plan.rom_bytes == 24569);  // bench/RESULTS.md: "24,569 bytes of tables"
   REQUIRE(plan.rom_bytes <= 24 * 1024);
 }
+
+TEST_CASE("a table of more than 65,535 entries is priced with 3-byte offsets", "[ngram]") {
+  // Order 3: the root with one entry, no one-byte contexts, and 300 two-byte
+  // contexts (keys 0x0000, 0x0001, ...) of 255 entries each (bytes 1..255,
+  // weight 1): 76,500 entries in table 2, over the 2-byte offsets' 65,535.
+  std::vector<std::uint8_t> keys, bytes{'a'}, weights{255};
+  std::vector<std::uint32_t> first{0, 1};
+  for (std::uint32_t i = 0; i < 300; ++i) {
+    keys.push_back(static_cast<std::uint8_t>(i >> 8));
+    keys.push_back(static_cast<std::uint8_t>(i & 0xFF));
+    for (int b = 1; b <= 255; ++b) {
+      bytes.push_back(static_cast<std::uint8_t>(b));
+      weights.push_back(1);
+    }
+    first.push_back(static_cast<std::uint32_t>(bytes.size()));
+  }
+  ng::model_view m;
+  m.order = 3;
+  m.node_count[0] = 1;
+  m.node_count[2] = 300;
+  m.keys = keys.data();
+  m.first_entry = first.data();
+  m.entry_byte = bytes.data();
+  m.entry_weight = weights.data();
+  REQUIRE(ng::validate(m) == nullptr);
+  REQUIRE(m.total_entries() == 76501);
+  // by hand: table 0: 1 node, 2 offsets of 2 bytes; table 1: an end offset
+  // of 2 bytes; table 2: 300 keys of 2 bytes, 301 offsets of 3 bytes; 2 bytes
+  // per entry
+  REQUIRE(ng::storage_bytes(m) == (2 * 2) + 2 + (300 * 2 + 301 * 3) + 2 * 76501);
+  // one entry fewer per context: 76,200 entries, still 3-byte offsets
+  REQUIRE(ng::table_storage_bytes(300, 2, 76200) == 300 * 2 + 301 * 3 + 2 * 76200);
+  // and it generates: after the key 0x00 0x05 every byte 1..255 is possible
+  const std::string prompt{'\0', '\x05'};
+  REQUIRE(ng::generate<4>(m, prompt, 7, 1).size() == 1);
+}

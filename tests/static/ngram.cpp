@@ -35,6 +35,10 @@ static_assert(tiny.total_nodes() == 3 && tiny.total_entries() == 5 && tiny.total
 static_assert(ng::validate(tiny) == nullptr);
 // 16-bit offsets: table 0 = 0 keys + 2 offsets * 2; table 1 = 2 keys of 1 + 3 offsets * 2; 5 entries * 2.
 static_assert(ng::storage_bytes(tiny) == 4 + (2 + 6) + 10);
+// The offsets of a table widen to 3 bytes above 65,535 entries.
+static_assert(ng::table_storage_bytes(10, 2, 65535) == 20 + 11 * 2 + 2 * 65535);
+static_assert(ng::table_storage_bytes(10, 2, 65536) == 20 + 11 * 3 + 2 * 65536);
+static_assert(ng::table_storage_bytes(0, 3, 0) == 2);
 
 constexpr ng::model_view with_bad_weights() {
   ng::model_view v = tiny;

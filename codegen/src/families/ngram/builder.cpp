@@ -323,7 +323,7 @@ ngram_tables build_ngram(const corpus& text, const ngram_options& o, progress& l
     auto exact_size = [&] {
       std::size_t total = 0;
       for (std::size_t k = 0; k < nodes_in.size(); ++k)
-        total += nodes_in[k] * k + (nodes_in[k] + 1) * (entries_in[k] > 0xFFFF ? 3 : 2) + 2 * entries_in[k];
+        total += tinylm::ngram::table_storage_bytes(nodes_in[k], k, entries_in[k]);
       return total;
     };
     std::size_t size = exact_size();
