@@ -140,6 +140,36 @@ owned_model random_model(std::uint32_t seed, std::vector<std::size_t> shape) {
       m.biases.push_back(static_cast<std::int32_t>(b));
     }
   }
+  // Coverage whatever the seed: the runtime adds a weight byte (four rows,
+  // row 4k + t at bits 2t) through a routine generated for its value, so
+  // every code 0..3 must appear at every row position t in columns that a
+  // prompt of the session turns on. Forced into layer 0's columns of
+  // "how are you?" (row t, one column per code), then checked.
+  std::uint8_t pb[hm::buckets]{};
+  hm::prompt_features("how are you?", pb);
+  std::vector<std::size_t> active;
+  for (std::size_t j = 0; j < shape[0]; ++j)
+    if (pb[j] != 0) active.push_back(j);
+  const std::size_t rows0 = shape[1], stride0 = (shape[0] + 3) / 4;
+  const auto code_at = [&](std::size_t r, std::size_t j) { return (m.weights[r * stride0 + j / 4] >> (2 * (j % 4))) & 3u; };
+  const auto covered = [&](std::size_t t, unsigned c) {
+    for (std::size_t r = t; r < rows0; r += 4)
+      for (std::size_t j : active)
+        if (code_at(r, j) == c) return true;
+    return false;
+  };
+  for (std::size_t t = 0; t < 4 && t < rows0; ++t)
+    for (unsigned c = 0; c < 4; ++c)
+      if (!covered(t, c)) {
+        const std::size_t j = active[c % active.size()];
+        std::uint8_t& byte = m.weights[t * stride0 + j / 4];
+        byte = static_cast<std::uint8_t>((byte & ~(3u << (2 * (j % 4)))) | (c << (2 * (j % 4))));
+      }
+  for (std::size_t t = 0; t < 4 && t < rows0; ++t)
+    for (unsigned c = 0; c < 4; ++c)
+      if (!covered(t, c))
+        throw failure("random model: weight code " + std::to_string(c) + " is missing at row position " +
+                      std::to_string(t) + " of layer 0's active columns");
   if (const char* e = hm::validate(m.view())) throw failure(std::string("random model invalid: ") + e);
   return m;
 }
