@@ -10,13 +10,17 @@
 #   sim65    the chat transformer (the C64's runtime, sim6502 build): every
 #            reply, token and every choice's logits, greedy and sampled
 #   libz80ex TINYCHAT.COM and GUESS.COM (CP/M): every reply and every logit
+#   QEMU     examples/firmware's prompts.bin images of the n-gram, hash-MLP
+#            and transformer on an M3, an M4 and an M0: every reply against
+#            the host build of the same program
 # Prints one markdown row per target: prompts, mismatches, seconds. A
 # mismatch prints how many and the shortest failing prompt; the script
 # goes on to the next target and exits 1 at the end.
 #
 # Usage: bench/cross_target.sh [N] [SEED]      (about 25 minutes on 2 cores)
-#   env: BUILD=build/gcc (a configured and built tree; the zoo models of its
-#        tests: `ctest --test-dir build/gcc -R "zoo.reproducible|cli.model"` makes them)
+#   env: BUILD=build/gcc (a configured and built tree; the zoo models and
+#        firmware images of its tests:
+#        `ctest --test-dir build/gcc -R "zoo.reproducible|cli.setup|firmware.build"` makes them)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD:-$root/build/gcc}
@@ -52,5 +56,15 @@ for zoo in tinychat guess; do
   row "libz80ex (CP/M)" "hash-MLP $zoo" "$build/tests/tinylm_targetz80" --z80asm "$(command -v z80asm)" \
     --work "$work/z80_$zoo" --zoo "$zoo" --debug-logits --stress "$n" --stress-corpus "$corpus/$zoo.txt" \
     --stress-seed "$seed"
+done
+fw=$build/tests/firmware/images
+for board in mps2-an385 mps2-an386 microbit; do
+  for family in ngram hashmlp transformer; do
+    case $family in ngram) c=sayings.txt;; *) c=tinychat.txt;; esac
+    row "QEMU $board" "firmware $family" cmake -DQEMU="$(command -v qemu-system-arm)" -DMACHINE=$board \
+      -DIMAGE="$fw/$board-$family-file.elf" -DORACLE="$build/examples/firmware/tinylm-firmware-host-$family-file" \
+      -DTOOL="$build/tests/tinylm_fw_stress" -DCORPUS="$corpus/$c" -DCOUNT="$n" -DSEED="$seed" \
+      -DOUT="$work/fw-$board-$family" -P "$root/tests/target/firmware/run_stress.cmake"
+  done
 done
 exit $status

@@ -17,6 +17,13 @@
 // file (embedded): a chat line's part before " | ", or a text line's first
 // 12 bytes, which the n-gram model continues with seed = the line number.
 // One output line per prompt: its number, a tab, the reply; then "done".
+// With TINYLM_FW_PROMPT_FILE=1 (families 1-3; the cross-target runs of
+// tests/target/firmware and bench/cross_target.sh) the prompts come instead
+// from the host file prompts.bin (semihosting on a board, stdio on the
+// host): records of a 2-byte little-endian length and that many bytes, any
+// byte values, each used whole as the prompt, up to 1,024 bytes; each
+// output line is then its number, a tab, the reply's length, a tab, the
+// reply (which may hold any byte).
 // The memory plan: on a Cortex-M (not in bench builds) the free stack is
 // painted first, and a line before "done",
 //   stack <bytes used below the reply call> plan <peak_ram> allowance <bytes>
@@ -88,6 +95,11 @@ constexpr std::size_t plan_peak_ram = streamed ? staged_plan.staged_peak_ram(sta
 #ifndef TINYLM_FW_COUNT
 #define TINYLM_FW_COUNT 0
 #endif
+#ifndef TINYLM_FW_PROMPT_FILE
+#define TINYLM_FW_PROMPT_FILE 0
+#endif
+static_assert(!TINYLM_FW_PROMPT_FILE || TINYLM_FW_FAMILY != 4,
+              "the staged family reads its weights from the one host file; prompts come from the held-out lines");
 
 namespace {
 
@@ -154,15 +166,8 @@ tinylm::staged::staged_reply<reply_capacity> staged_reply(std::string_view promp
 }
 #endif
 
-// The reply to one prompt line, printed.
-void answer(std::size_t number, std::string_view line) {
-  std::string_view prompt = line;
-  if constexpr (chat_prompts) {
-    const std::size_t bar = line.find(" | ");
-    if (bar != std::string_view::npos) prompt = std::string_view(line.data(), bar);  // (no substr: it can throw)
-  } else if (prompt.size() > 12) {
-    prompt.remove_suffix(prompt.size() - 12);
-  }
+// The reply to one prompt, printed.
+void answer_prompt(std::size_t number, std::string_view prompt) {
 #if TINYLM_FW_COUNT
   const std::uint64_t start = tinylm_fw::ticks();
 #endif
@@ -180,9 +185,43 @@ void answer(std::size_t number, std::string_view line) {
 #endif
   print_number(number);
   tinylm_fw::print("\t");
+  if constexpr (TINYLM_FW_PROMPT_FILE != 0) {
+    print_number(reply.size());
+    tinylm_fw::print("\t");
+  }
   tinylm_fw::print(reply.view());
   tinylm_fw::print("\n");
 }
+
+// The reply to one line of the held-out file.
+void answer(std::size_t number, std::string_view line) {
+  std::string_view prompt = line;
+  if constexpr (chat_prompts) {
+    const std::size_t bar = line.find(" | ");
+    if (bar != std::string_view::npos) prompt = std::string_view(line.data(), bar);  // (no substr: it can throw)
+  } else if (prompt.size() > 12) {
+    prompt.remove_suffix(prompt.size() - 12);
+  }
+  answer_prompt(number, prompt);
+}
+
+#if TINYLM_FW_PROMPT_FILE
+// The prompts of prompts.bin, each answered; false when the file is missing
+// or malformed (a record past its end, or longer than the buffer).
+bool answer_file(std::size_t& number) {
+  static char prompt[1024];
+  if (!tinylm_fw::open_file("prompts.bin")) return false;
+  for (std::size_t at = 0;;) {
+    std::int8_t length[2];
+    if (!tinylm_fw::read_file(at, length, 2)) return true;  // the end
+    const std::size_t n = static_cast<std::uint8_t>(length[0]) + 256u * static_cast<std::uint8_t>(length[1]);
+    if (n > sizeof prompt || (n > 0 && !tinylm_fw::read_file(at + 2, reinterpret_cast<std::int8_t*>(prompt), n)))
+      return false;
+    answer_prompt(++number, std::string_view(prompt, n));
+    at += 2 + n;
+  }
+}
+#endif
 
 }  // namespace
 
@@ -195,8 +234,14 @@ int tinylm_fw_main() {
 #endif
   if (!TINYLM_FW_COUNT) tinylm_fw::paint_stack();
   std::size_t number = 0;
+#if TINYLM_FW_PROMPT_FILE
+  if (!answer_file(number)) {
+    tinylm_fw::print("prompts.bin is missing or malformed\n");
+    return 2;
+  }
+#endif
   const tinylm_fw::embedded_file& file = tinylm_fw::embedded_files[0];
-  for (std::size_t p = 0; p < file.piece_count && number < TINYLM_FW_PROMPTS; ++p) {
+  for (std::size_t p = 0; !TINYLM_FW_PROMPT_FILE && p < file.piece_count && number < TINYLM_FW_PROMPTS; ++p) {
     std::string_view text(file.pieces[p]);
     while (!text.empty() && number < TINYLM_FW_PROMPTS) {
       const std::size_t end = text.find('\n');
@@ -231,5 +276,5 @@ int tinylm_fw_main() {
     tinylm_fw::print("\n");
   }
   tinylm_fw::print("done\n");
-  return number == TINYLM_FW_PROMPTS ? 0 : 1;
+  return TINYLM_FW_PROMPT_FILE || number == TINYLM_FW_PROMPTS ? 0 : 1;
 }

@@ -23,9 +23,12 @@ if(NOT TINYLM_ARM_GXX OR NOT TINYLM_ARM_NM_HOST OR NOT TINYLM_QEMU_ARM)
   return()
 endif()
 set(tinylm_fw_dir ${CMAKE_CURRENT_BINARY_DIR}/firmware)
+# The boards of the cross-target runs (prompts.bin images): one per core.
+set(tinylm_fw_file_boards mps2-an385 mps2-an386 microbit)
+string(REPLACE ";" "," tinylm_fw_file_boards_commas "${tinylm_fw_file_boards}")
 add_test(NAME firmware.build
   COMMAND ${CMAKE_COMMAND} -DSOURCE=${PROJECT_SOURCE_DIR} -DBINARY=${tinylm_fw_dir}/images -DPROMPTS=100
-    -P ${CMAKE_CURRENT_LIST_DIR}/build_images.cmake)
+    -DFILE_BOARDS=${tinylm_fw_file_boards_commas} -P ${CMAKE_CURRENT_LIST_DIR}/build_images.cmake)
 set_tests_properties(firmware.build PROPERTIES LABELS firmware TIMEOUT 900 FIXTURES_SETUP firmware_images)
 add_test(NAME firmware.symbols
   COMMAND ${CMAKE_COMMAND} -DNM=${TINYLM_ARM_NM_HOST} -DDIR=${tinylm_fw_dir}/images
@@ -49,6 +52,29 @@ foreach(board mps2-an385 mps2-an386 microbit lm3s811evb)
         -DORACLE=$<TARGET_FILE:tinylm-firmware-host-${family}> -DOUT=${tinylm_fw_dir}/${board}-${family}
         ${weights_tool} -P ${CMAKE_CURRENT_LIST_DIR}/run_image.cmake)
     set_tests_properties(firmware.${board}.${family} PROPERTIES LABELS firmware TIMEOUT 300
+      FIXTURES_REQUIRED firmware_images)
+  endforeach()
+endforeach()
+
+# A slice of the cross-target run (bench/cross_target.sh runs 10,000 per
+# image): firmware.<board>.<family>.stress, 300 prompts of
+# tests/target/stress_prompts.hpp through prompts.bin, every reply equal to
+# the host oracle's.
+add_executable(tinylm_fw_stress ${CMAKE_CURRENT_LIST_DIR}/stress.cpp)
+target_link_libraries(tinylm_fw_stress PRIVATE tinylm::tinylm fmt::fmt tinylm_warnings)
+target_include_directories(tinylm_fw_stress PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+set(tinylm_fw_stress_corpus_ngram sayings.txt)
+set(tinylm_fw_stress_corpus_hashmlp tinychat.txt)
+set(tinylm_fw_stress_corpus_transformer tinychat.txt)
+foreach(board IN LISTS tinylm_fw_file_boards)
+  foreach(family ngram hashmlp transformer)
+    add_test(NAME firmware.${board}.${family}.stress
+      COMMAND ${CMAKE_COMMAND} -DQEMU=${TINYLM_QEMU_ARM} -DMACHINE=${board}
+        -DIMAGE=${tinylm_fw_dir}/images/${board}-${family}-file.elf
+        -DORACLE=$<TARGET_FILE:tinylm-firmware-host-${family}-file> -DTOOL=$<TARGET_FILE:tinylm_fw_stress>
+        -DCORPUS=${PROJECT_SOURCE_DIR}/codegen/corpus/${tinylm_fw_stress_corpus_${family}} -DCOUNT=300 -DSEED=2026
+        -DOUT=${tinylm_fw_dir}/stress/${board}-${family} -P ${CMAKE_CURRENT_LIST_DIR}/run_stress.cmake)
+    set_tests_properties(firmware.${board}.${family}.stress PROPERTIES LABELS firmware TIMEOUT 600
       FIXTURES_REQUIRED firmware_images)
   endforeach()
 endforeach()
