@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -117,6 +118,15 @@ inline std::vector<stress_prompt> stress_prompts(std::uint32_t seed, std::size_t
     }
     out.push_back(std::move(p));
   }
+  return out;
+}
+
+// "2000 corpus prompt, 2000 length edge, ...": the prompts per kind.
+inline std::string kinds_summary(const std::vector<stress_prompt>& prompts) {
+  std::map<std::string, std::size_t> kinds;
+  for (const stress_prompt& p : prompts) ++kinds[p.kind];
+  std::string out;
+  for (const auto& [kind, n] : kinds) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
   return out;
 }
 

@@ -148,7 +148,7 @@ owned_model random_model(std::uint32_t seed, std::vector<std::size_t> shape) {
   std::uint8_t pb[hm::buckets]{};
   hm::prompt_features("how are you?", pb);
   std::vector<std::size_t> active;
-  for (std::size_t j = 0; j < shape[0]; ++j)
+  for (std::size_t j = 0; j < hm::buckets && j < shape[0]; ++j)  // the prompt's columns come first
     if (pb[j] != 0) active.push_back(j);
   const std::size_t rows0 = shape[1], stride0 = (shape[0] + 3) / 4;
   const auto code_at = [&](std::size_t r, std::size_t j) { return (m.weights[r * stride0 + j / 4] >> (2 * (j % 4))) & 3u; };
@@ -406,8 +406,6 @@ struct options {
 int stress(const options& o, const hm::model_view& v, const gen::cpm_options& co, machine& m, const std::string& com) {
   const auto prompts =
       tinylm::test::stress_prompts(o.stress_seed, o.stress, tinylm::test::corpus_prompts(read_file(o.stress_corpus)), 255);
-  std::map<std::string, std::size_t> kinds;
-  for (const auto& p : prompts) ++kinds[p.kind];
   std::string first_problem;
   std::uint64_t tstates = 0;
   const auto failing = tinylm::test::disagreeing_requests(prompts.size(), 100, [&](std::size_t a, std::size_t z) {
@@ -450,8 +448,7 @@ int stress(const options& o, const hm::model_view& v, const gen::cpm_options& co
     if (!problem.empty() && z == a + 1 && first_problem.empty()) first_problem = problem;
     return problem.empty();
   });
-  std::string per_kind;
-  for (const auto& [kind, n] : kinds) per_kind += (per_kind.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
+  const std::string per_kind = tinylm::test::kinds_summary(prompts);
   std::printf("stress: %zu prompts (seed %u: %s)%s, %llu T-states: %zu mismatches\n", prompts.size(),
               static_cast<unsigned>(o.stress_seed), per_kind.c_str(), o.debug_logits ? ", every logit compared" : "",
               static_cast<unsigned long long>(tstates), failing.size());

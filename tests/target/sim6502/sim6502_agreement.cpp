@@ -788,9 +788,7 @@ int stress(const options& o, const program& p, const gen::ngram_tables& model) {
       tinylm::test::stress_prompts(o.seed, o.stress, tinylm::test::corpus_prompts(read_file(o.corpus)), 255);
   tinylm::xorshift32 rng(tinylm::mix_seed(o.seed ^ 0x5A5A5A5Au));
   std::vector<request> requests;
-  std::map<std::string, std::size_t> kinds;
   for (const auto& sp : prompts) {
-    ++kinds[sp.kind];
     const auto max = static_cast<std::uint16_t>(rng.below(65));
     requests.push_back({sp.kind, rng.next(), max, sp.text});
   }
@@ -809,8 +807,7 @@ int stress(const options& o, const program& p, const gen::ngram_tables& model) {
       });
   std::size_t bytes = 0;
   for (const reply& r : expected) bytes += r.bytes.size();
-  std::string per_kind;
-  for (const auto& [kind, n] : kinds) per_kind += fmt::format("{}{} {}", per_kind.empty() ? "" : ", ", n, kind);
+  const std::string per_kind = tinylm::test::kinds_summary(prompts);
   fmt::print("stress: {} prompts (seed {}: {}), {} bytes generated: {} mismatches\n", prompts.size(), o.seed,
              per_kind, bytes, failing.size());
   if (failing.empty()) return 0;

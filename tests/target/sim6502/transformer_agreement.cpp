@@ -249,9 +249,7 @@ int stress(const options& o, const tf::model_view& m, const tf::buffers& b, cons
     for (const std::string& p : prompts_of(f)) corpus.push_back(p);
   const auto prompts = tinylm::test::stress_prompts(o.stress_seed, o.stress, corpus, 255);
   std::vector<request> requests;
-  std::map<std::string, std::size_t> kinds;
   for (std::size_t i = 0; i < prompts.size(); ++i) {
-    ++kinds[prompts[i].kind];
     requests.push_back(reply_request(m, b, prompts[i].text, o.max_length, true, sampling_of(i), prompts[i].kind));
   }
   std::string first_problem;
@@ -260,8 +258,7 @@ int stress(const options& o, const tf::model_view& m, const tf::buffers& b, cons
     if (!d.empty() && z == a + 1 && first_problem.empty()) first_problem = d;
     return d.empty();
   });
-  std::string per_kind;
-  for (const auto& [kind, n] : kinds) per_kind += fmt::format("{}{} {}", per_kind.empty() ? "" : ", ", n, kind);
+  const std::string per_kind = tinylm::test::kinds_summary(prompts);
   fmt::print("stress: {} prompts (seed {}: {}), every choice's logits compared: {} mismatches\n", prompts.size(),
              o.stress_seed, per_kind, failing.size());
   if (failing.empty()) return 0;
