@@ -4,7 +4,8 @@
 // tinylm::hashmlp::generate / forward (argmax) byte for byte.
 //
 //   tinylm_targetz80 --work DIR --z80asm Z80ASM [--pasmo PASMO]
-//       (--tiny | --random SEED | --shape 256,256,192,128,40 | --model FILE
+//       (--tiny | --random SEED | --plane-edges SEED
+//        | --shape 256,256,192,128,40 | --model FILE
 //        | --zoo tinychat|guess)
 //       [--debug-logits] [--inv-temp Q8 [--top-k K] [--sample-seed S]]
 //       [--game OBJECT,OBJECT,...] [--mutate FROM TO ... --expect-mismatch]
@@ -171,6 +172,69 @@ owned_model random_model(std::uint32_t seed, std::vector<std::size_t> shape) {
         throw failure("random model: weight code " + std::to_string(c) + " is missing at row position " +
                       std::to_string(t) + " of layer 0's active columns");
   if (const char* e = hm::validate(m.view())) throw failure(std::string("random model invalid: ") + e);
+  return m;
+}
+
+// A model whose accumulators start at the edges of the runtime's byte planes
+// (the CP/M accumulator is 24 bits in three page-aligned planes; an add or a
+// subtract carries or borrows from the low plane into the middle one and,
+// only when that wraps, into the high one). No hidden layer, shift 0: the
+// logits are the accumulators, saturated to int16. Row 4k + t starts at the
+// bias of edge case (k + t) mod E and has one non-zero weight, that case's
+// code, in one column of "how are you?" (the seed picks the column, the
+// alphabet and the context length): the prompt pass then crosses every edge
+// at every row position of a weight byte, and a runtime that drops or adds a
+// carry or a borrow, or subtracts a -2 weight once, prints a logit that is
+// off by 65,536 (saturated) or by the input, whatever the seed.
+struct plane_edge {
+  std::int32_t bias;
+  unsigned code;  // 1 = +1, 3 = -1, 2 = -2 (matvec_int2.hpp)
+};
+constexpr plane_edge plane_edges[] = {
+    {-1, 1},     // +x from -1: low carries, middle wraps, high carries (to >= 0)
+    {65535, 1},  // +x from 0x00FFFF: the middle wraps into the high plane
+    {255, 1},    // +x from 0x0000FF: a carry into the middle plane only
+    {0, 3},      // -x from 0: the borrow runs through to the high plane
+    {256, 3},    // -x from 0x000100: a borrow from the middle plane only
+    {65536, 3},  // -x from 0x010000: the middle plane borrows from the high
+    {0, 2},      // -2x from 0: two subtracts, two borrows
+    {1, 2},      // -2x from 1
+};
+constexpr std::size_t plane_edge_count = std::size(plane_edges);
+
+owned_model plane_edge_model(std::uint32_t seed) {
+  tinylm::xorshift32 rng(seed * 2654435761u + 777u);
+  for (int k = 0; k < 8; ++k) (void)rng.next();
+  std::uint8_t pb[hm::buckets]{};
+  hm::prompt_features("how are you?", pb);
+  std::vector<std::size_t> active;
+  for (std::size_t j = 0; j < hm::buckets; ++j)
+    if (pb[j] != 0) active.push_back(j);
+  const std::size_t column = active[rng.below(static_cast<std::uint32_t>(active.size()))];
+  const std::size_t rows = 4 * plane_edge_count, cols = hm::input_size, stride = cols / 4;
+  owned_model m;
+  m.sizes = {cols, rows};
+  for (std::size_t i = 0; i + 1 < rows; ++i) m.alphabet.push_back(static_cast<char>(rng.below(256)));
+  m.context_length = rng.below(5) == 0 ? 0 : 1 + rng.below(12);
+  m.shifts = {0};
+  m.weights.assign(rows * stride, 0);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const plane_edge& e = plane_edges[(r / 4 + r % 4) % plane_edge_count];
+    m.weights[r * stride + column / 4] = static_cast<std::uint8_t>(e.code << (2 * (column % 4)));
+    m.biases.push_back(e.bias);
+  }
+  if (const char* e = hm::validate(m.view())) throw failure(std::string("plane-edge model invalid: ") + e);
+  // The prompt pass must reach every edge as designed (the oracle's sums).
+  std::vector<std::int32_t> acc0(rows);
+  std::int16_t x[hm::input_size]{};
+  std::uint8_t nonzero[tinylm::int2_index_list_bytes]{};
+  hm::prompt_accumulators(m.view(), pb, acc0.data(), x, nonzero);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const plane_edge& e = plane_edges[(r / 4 + r % 4) % plane_edge_count];
+    const std::int32_t want = e.bias + tinylm::int2_decode(e.code) * pb[column];
+    if (acc0[r] != want || (e.bias >> 8) == (want >> 8))
+      throw failure("plane-edge model: row " + std::to_string(r) + " does not cross a plane edge");
+  }
   return m;
 }
 
@@ -478,6 +542,7 @@ int main_checked(const options& o) {
                       : o.model == "tiny"     ? model_of<tinylm_test::tiny_hashmlp>()
                       : o.model == "tinychat" ? model_of<tinylm::zoo::tinychat>()
                       : o.model == "guess"    ? model_of<tinylm::zoo::guess>()
+                      : o.model == "planes"   ? plane_edge_model(o.seed)
                                               : random_model(o.seed, o.shape);
   if (o.flat_output) {
     model.shifts.back() = 23;
@@ -661,6 +726,9 @@ int main(int argc, char** argv) {
       }
       else if (a == "--random") {
         o.model = "random";
+        o.seed = static_cast<std::uint32_t>(std::stoul(next()));
+      } else if (a == "--plane-edges") {
+        o.model = "planes";
         o.seed = static_cast<std::uint32_t>(std::stoul(next()));
       } else if (a == "--shape") {
         o.model = "random";
