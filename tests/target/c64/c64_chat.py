@@ -2,7 +2,8 @@
 """c64_chat.py - the bundled chat transformer chatting on an emulated C64.
 
   c64_chat.py --gen GEN --model FILE --roms DIR --mame MAME --work DIR
-              --prompts FILE [--screenshot PNG]
+              --prompts FILE [--screenshot PNG] [--sample INV_TEMP TOP_K SEED]
+              [--mutate FROM TO --expect-stray]
 
 Steps: `GEN emit --target c64` (twice: the same files), the build command it
 prints (cl65, then cc1541 for the D64), the PRG read back out of the D64
@@ -14,6 +15,16 @@ the screen must be the oracle's (`GEN generate --model FILE --prompt P
 as the shell shows bytes. RUN/STOP at the
 end must return to BASIC (READY. after "bye."). Exit status 77 (skipped) only
 when the ROM folder is absent.
+
+Memory confinement: from the linker map, every address outside the program's
+planned regions gets a MAME write tap (run.lua). The program's own code may
+write its zero page, the stack, its CODE (self-modifying operands), DATA and
+BSS, and the system locations the shell keeps: $01 (banking), $02A7 (the
+state byte), $0318/$0319 (the NMI vector), $D020 (the border); any other
+write with the PC in CODE, and any write at all into the loaded image
+(the BASIC line, RODATA, PAGES: the model's tables), fails the run.
+--mutate FROM TO replaces FROM (once, in the emitted shell.s) before the
+build; with --expect-stray the run must then report a stray write.
 
 A prompts line is what is typed, with key names in braces: {DEL}, {F1},
 {HOME}, {CRSR RIGHT}, {CLR}, {RED}, {SHIFT-X} (a shifted letter); the model's
@@ -100,6 +111,27 @@ def prg_from_d64(d64, name):
     fail("%s is not in the D64's directory" % name)
 
 
+def write_taps(segments):
+    """(first, last, who) of every range outside the program's planned regions
+    (see the module comment): who is "code" (a write by the program's code is
+    stray) or "any" (the loaded image: any write is stray)."""
+    image = [(segments[n][0], segments[n][1]) for n in ("EXEHDR", "RODATA", "PAGES") if n in segments]
+    if "PAGES" in segments and "RODATA" in segments:
+        image.append((segments["RODATA"][1] + 1, segments["PAGES"][0] - 1))  # the alignment gap, loaded too
+    allowed = [(0x01, 0x01), (0x0100, 0x01FF), (0x02A7, 0x02A7), (0x0318, 0x0319), (0xD020, 0xD020)]
+    allowed += [segments[n] for n in ("ZEROPAGE", "CODE", "DATA", "BSS") if n in segments]
+    taps = [(first, last, "any") for first, last in image if first <= last]
+    covered = sorted(allowed + [(f, l) for f, l, _ in taps])
+    at = 0
+    for first, last in covered:
+        if first > at:
+            taps.append((at, first - 1, "code"))
+        at = max(at, last + 1)
+    if at <= 0xFFFF:
+        taps.append((at, 0xFFFF, "code"))
+    return sorted(taps)
+
+
 def main():
     ap = argparse.ArgumentParser()
     for opt in ("--gen", "--model", "--roms", "--mame", "--work", "--prompts"):
@@ -107,6 +139,8 @@ def main():
     ap.add_argument("--screenshot")
     ap.add_argument("--sample", nargs=3, metavar=("INV_TEMP", "TOP_K", "SEED"),
                     help="emit the program with sampling (--inv-temp, --top-k, --seed) and expect generate's sampled replies")
+    ap.add_argument("--mutate", nargs=2, metavar=("FROM", "TO"), help="plant a bug in the emitted shell.s")
+    ap.add_argument("--expect-stray", action="store_true", help="the run must report a stray write")
     a = ap.parse_args()
     if not os.path.isdir(a.roms) or not os.path.exists(os.path.join(a.roms, "c64", "901227-03.u4")):
         print("c64_chat: no C64 ROMs in %s: skipped" % a.roms)
@@ -122,6 +156,13 @@ def main():
     for f in os.listdir(os.path.join(work, "a")):
         if open(os.path.join(work, "a", f), "rb").read() != open(os.path.join(work, "b", f), "rb").read():
             fail("two emits of the same model differ in " + f)
+    if a.mutate:
+        path = os.path.join(work, "a", "shell.s")
+        text = open(path).read()
+        old, new = (x.encode().decode("unicode_escape") for x in a.mutate)
+        if text.count(old) != 1:
+            fail("--mutate: %r occurs %d times in shell.s (once is needed)" % (old, text.count(old)))
+        open(path, "w").write(text.replace(old, new))
     build = out["a"].split("Build with:\n")[1].split("\n")[0]
     run(build, shell=True)
     # The printed plan is an upper bound of what ld65 placed: code, tables and
@@ -131,8 +172,9 @@ def main():
     if not plan:
         fail("emit printed no program line in its memory map:\n" + out["a"])
     planned_end = 0x0801 + sum(int(x) for x in plan.groups())
-    segments = dict(re.findall(r"^(\w+)\s+[0-9A-F]{6}\s+([0-9A-F]{6})\s+[0-9A-F]{6}", open(os.path.join(work, "a", "tinylm.map")).read(), re.M))
-    used_end = int(segments["BSS"], 16) + 1
+    segments = {name: (int(first, 16), int(last, 16)) for name, first, last in re.findall(
+        r"^(\w+)\s+([0-9A-F]{6})\s+([0-9A-F]{6})\s+[0-9A-F]{6}", open(os.path.join(work, "a", "tinylm.map")).read(), re.M)}
+    used_end = segments["BSS"][1] + 1
     if used_end > planned_end or used_end > 0xD000:
         fail("ld65 placed the program up to $%04X, beyond the plan's $%04X (or $D000)" % (used_end, planned_end))
     prg = open(os.path.join(work, "a", "TINYLM.PRG"), "rb").read()
@@ -159,6 +201,8 @@ def main():
             f.write(" ".join(map(str, keys)) + "\n")
     lua = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "run.lua")).read()
     lua = lua.replace("@PROMPTS@", os.path.join(work, "keys.txt")).replace("@OUT@", os.path.join(work, "screens.txt"))
+    lua = lua.replace("@TAPS@", ", ".join("{%d, %d, \"%s\"}" % t for t in write_taps(segments)))
+    lua = lua.replace("@CODE_FIRST@", str(segments["CODE"][0])).replace("@CODE_LAST@", str(segments["CODE"][1]))
     with open(os.path.join(work, "run.lua"), "w") as f:
         f.write(lua)
     seconds = 30 + 60 * len(cases)
@@ -173,6 +217,15 @@ def main():
     screens = open(os.path.join(work, "screens.txt")).read() if os.path.exists(os.path.join(work, "screens.txt")) else ""
     if "DONE\n" not in screens:
         fail("MAME stopped before the script finished (see %s/mame.log); screens so far:\n%s" % (work, screens[-2200:]))
+    stray_lines = [l for l in screens.split("\n") if l.startswith("STRAY ")]
+    stray_count = int(re.search(r"^STRAYS (\d+)$", screens, re.M).group(1))
+    if a.expect_stray:
+        if stray_count == 0:
+            fail("the planted bug made no stray write that the taps saw")
+        print("the planted stray write was caught (%d writes):\n%s" % (stray_count, "\n".join(stray_lines)))
+        return
+    if stray_count:
+        fail("%d stray writes outside the program's planned regions:\n%s" % (stray_count, "\n".join(stray_lines)))
     blocks = screens.split("SCREEN ")[1:]
     if len(blocks) != len(cases):
         fail("%d screens for %d prompts" % (len(blocks), len(cases)))

@@ -9,8 +9,21 @@
 -- (computing) and then 1 again, and writes the screen (screen RAM at $0400,
 -- as text) to OUT. Then a snapshot (the chat), RUN/STOP, and after "bye." the
 -- screen again (it must show READY.: back in BASIC), and os.exit.
+--
+-- Memory confinement: once the program is in RAM, write taps watch every
+-- address outside the program's planned regions (c64_chat.py fills in
+-- @TAPS@ from the linker map: {first, last, who}). A write there by the
+-- program's own code (the CPU's PC inside its CODE segment, @CODE_FIRST@ to
+-- @CODE_LAST@), or by anyone into the model's tables ("any"), is a stray
+-- write: the first 20 are written to OUT as "STRAY" lines before DONE. The
+-- KERNAL's own writes (screen, buffers, its zero page) are its business.
 local PROMPTS = "@PROMPTS@"
 local OUT = "@OUT@"
+local TAPS = {@TAPS@}
+local CODE_FIRST, CODE_LAST = @CODE_FIRST@, @CODE_LAST@
+local cpu = manager.machine.devices[":u7"]
+local strays, stray_count, taps = {}, 0, {}
+local typing = false  -- this script's own writes (the keyboard buffer) are not the program's
 local lines = {}
 for line in io.lines(PROMPTS) do
   local keys = {}
@@ -49,11 +62,28 @@ local function screen_has_ready()
   return string.find(table.concat(s), string.char(0x12, 0x05, 0x01, 0x04, 0x19, 0x2E), 1, true) ~= nil
 end
 
+local function arm_taps()
+  for i, t in ipairs(TAPS) do
+    local first, last, who = t[1], t[2], t[3]
+    taps[#taps + 1] = mem:install_write_tap(first, last, "stray" .. i, function(offset, data, mask)
+      local pc = cpu.state["PC"].value
+      if not typing and (who == "any" or (pc >= CODE_FIRST and pc <= CODE_LAST)) then
+        stray_count = stray_count + 1
+        if #strays < 20 then
+          strays[#strays + 1] = string.format("STRAY $%04X = $%02X by PC $%04X", offset, data & 0xFF, pc)
+        end
+      end
+    end)
+  end
+end
+
 local function feed()
   if #pending > 0 and mem:read_u8(0xC6) == 0 then
     local n = math.min(#pending, 10)
+    typing = true
     for i = 1, n do mem:write_u8(0x0277 + i - 1, table.remove(pending, 1)) end
     mem:write_u8(0xC6, n)
+    typing = false
   end
 end
 
@@ -64,6 +94,7 @@ emu.register_frame_done(function()
     -- the quickload lands some frames after the first READY.
     if screen_has_ready() and mem:read_u8(0x0801) ~= 0 then
       mem:write_u8(0x02A7, 0)
+      arm_taps()  -- after the quickload, which writes the program
       pending = {0x52, 0x55, 0x4E, 0x0D}  -- RUN, RETURN
       phase = "ready"
     end
@@ -99,6 +130,8 @@ emu.register_frame_done(function()
     wait = wait + 1
     if wait == 60 then out:write("QUIT\n" .. screen_text() .. "\n") end
     if wait == 61 then
+      for _, line in ipairs(strays) do out:write(line .. "\n") end
+      out:write("STRAYS " .. stray_count .. "\n")
       out:write("DONE\n")
       out:close()
       os.exit(0)

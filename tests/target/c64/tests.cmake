@@ -25,6 +25,28 @@ if(NOT TINYLM_MAME OR NOT TINYLM_CC1541 OR NOT TINYLM_C64_CL65 OR NOT Python3_FO
   message(WARNING "mame, cc1541, cl65 or python3 not found: the C64 tests are skipped (run cmake/install-deps.sh)")
   return()
 endif()
+# Memory confinement (run.lua's write taps, in every C64 run): a tiny
+# transformer (the model-file fuzz seed: no training, so these also run in
+# the sanitizer build) chats confined, and two planted stray writes by the
+# program's code must be reported: one into the model's tables (RODATA),
+# one to an I/O register the plan does not give it ($D021).
+set(tinylm_c64_tiny --gen $<TARGET_FILE:tinylm-gen>
+  --model ${PROJECT_SOURCE_DIR}/tests/fuzz/seeds/model_file/transformer.safetensors
+  --roms ${TINYLM_C64_ROMS} --mame ${TINYLM_MAME} --prompts ${CMAKE_CURRENT_LIST_DIR}/prompts_short.txt)
+add_test(NAME target.c64.confined_tiny
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/c64_chat.py ${tinylm_c64_tiny}
+    --work ${CMAKE_CURRENT_BINARY_DIR}/c64/confined_tiny)
+add_test(NAME target.c64.mutation.stray_tables
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/c64_chat.py ${tinylm_c64_tiny}
+    --work ${CMAKE_CURRENT_BINARY_DIR}/c64/stray_tables --expect-stray
+    --mutate "        sta $D020\n        rts\n" "        sta banner\n        rts\n")
+add_test(NAME target.c64.mutation.stray_io
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/c64_chat.py ${tinylm_c64_tiny}
+    --work ${CMAKE_CURRENT_BINARY_DIR}/c64/stray_io --expect-stray
+    --mutate "        inc $D020\n" "        inc $D021\n")
+set_tests_properties(target.c64.confined_tiny target.c64.mutation.stray_tables target.c64.mutation.stray_io
+  PROPERTIES LABELS target TIMEOUT 300 SKIP_RETURN_CODE 77)
+
 if("tinychat_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
   add_test(NAME target.c64.chat
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/c64_chat.py
