@@ -47,7 +47,7 @@ row() {  # row TARGET MODEL COMMAND...
 }
 row "sim65 (6502)" "n-gram sayings" "$build/tests/tinylm_target6502" --gen "$build/codegen/tinylm-gen" \
   --cl65 "$(command -v cl65)" --sim65 "$(command -v sim65)" --work "$work/ngram" --corpus "$corpus/sayings.txt" \
-  --model "$build/tests/cli/model/sayings.safetensors" --seed "$seed" --stress "$n"
+  --model "$build/tests/cli/model/sayings.safetensors" --seed "$seed" --stress "$n" --trace
 row "sim65 (6502, the C64 runtime)" "transformer tinychat" "$build/tests/tinylm_target6502_transformer" \
   --gen "$build/codegen/tinylm-gen" --cl65 "$(command -v cl65)" --sim65 "$(command -v sim65)" --work "$work/tf" \
   --model "$models/tinychat_transformer/reproducible/tinychat_transformer.safetensors" \

@@ -418,6 +418,37 @@ found:  lda tlm_node
         tlm_find_context (i + 1)
 .endrepeat
 
+; ---- tlm_trace (test builds only: ca65 -D TLM_TRACE) ---------------------------
+; The contexts that decide the probability row sample_next draws from (the
+; row is a function of the node found at each level): for K = N-1 down to 1,
+; find_context_K on the history, stored at (tlm_ptr),y as the global node
+; number (low, high) or $FF,$FF when not found. Out: Y = 2 (N-1) bytes
+; stored. Clobbers A, X. (The test harness calls it before every tlm_sample
+; and compares with the oracle's find_context; nothing else calls it.)
+.ifdef TLM_TRACE
+.export tlm_trace
+tlm_trace:
+        ldy #0
+  .repeat TLM_ORDER - 1, i
+        tya
+        pha
+        jsr .ident(.sprintf("find_context_%d", TLM_ORDER - 1 - i))
+        pla
+        tay
+        lda #$FF
+        tax
+        bcs :+                  ; not found
+        lda tlm_node
+        ldx tlm_node+1
+:       sta (tlm_ptr),y
+        iny
+        txa
+        sta (tlm_ptr),y
+        iny
+  .endrepeat
+        rts
+.endif
+
 ; ---- node_entries: the entry range of a node (ngram.hpp's first_entry) --------
 ; In: tlm_node. Out: tlm_wp = &entry_weight[first_entry[node]], tlm_bp =
 ; &entry_byte[first_entry[node]], tlm_count = first_entry[node + 1] -

@@ -49,23 +49,28 @@ function(tinylm_target6502_test name)
 endfunction()
 
 if(DEFINED tinylm_cli_model)
-  tinylm_target6502_test(sayings --model ${tinylm_cli_model})
+  tinylm_target6502_test(sayings --model ${tinylm_cli_model} --trace)
   set_tests_properties(target6502.sayings PROPERTIES FIXTURES_REQUIRED tinylm_cli_model)
   # A slice of the cross-target run (bench/cross_target.sh runs 10,000):
   # prompts of tests/target/stress_prompts.hpp, every reply and state compared.
-  tinylm_target6502_test(stress --model ${tinylm_cli_model} --stress 1000)
+  tinylm_target6502_test(stress --model ${tinylm_cli_model} --stress 1000 --trace)
   set_tests_properties(target6502.stress PROPERTIES FIXTURES_REQUIRED tinylm_cli_model)
 endif()
 tinylm_target6502_test(order3_2k --order 3 --budget 2K --end-byte 10)
-tinylm_target6502_test(order7_40k --order 7 --budget 40K --records file)
-tinylm_target6502_test(order1 --order 1 --budget 0)  # no keys at all: only the empty context
+# --trace compares, before every draw, the node found at each level (what
+# decides the probability row) with the oracle's; this mutant changes only
+# what tlm_trace reports for "not found", so only that comparison can see it.
+tinylm_target6502_test(mutation.trace_compared --order 3 --budget 2K --end-byte 10 --trace --expect-mismatch
+  --mutate "        lda #$FF\n        tax\n        bcs :+" "        lda #$FE\n        tax\n        bcs :+")
+tinylm_target6502_test(order7_40k --order 7 --budget 40K --records file --trace)
+tinylm_target6502_test(order1 --order 1 --budget 0 --trace)  # no keys at all: only the empty context
 tinylm_target6502_test(order2_1k --order 2 --budget 1K --end-byte 255)
 # A synthetic model whose tables fill the sim6502 plan's room exactly.
 tinylm_target6502_test(fills_room --fill-room)
 
 # The banked runtime (sim6502-banked: the tables in 16 KB banks loaded on
 # demand into a RAM window at $8000 by codegen/asm/m6502/sim6502/banks.s).
-tinylm_target6502_test(banked_200k --order 6 --budget 200K --target sim6502-banked)  # 13 banks
+tinylm_target6502_test(banked_200k --order 6 --budget 200K --target sim6502-banked --trace)  # 13 banks
 tinylm_target6502_test(banked_order7_40k --order 7 --budget 40K --records file --target sim6502-banked)
 tinylm_target6502_test(banked_order1 --order 1 --budget 0 --target sim6502-banked)
 tinylm_target6502_test(banked_order3_2k --order 3 --budget 2K --end-byte 10 --target sim6502-banked)

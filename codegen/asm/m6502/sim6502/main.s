@@ -18,6 +18,11 @@
 ; are kept and passed to tlm_start (the runtime uses the last N-1 of them),
 ; as RUNTIME_API.md asks of callers with long prompts.
 ;
+; Assembled with -D TLM_TRACE (the test's --trace), it also writes to stderr,
+; before every tlm_sample, the contexts the draw will see (the runtime's
+; tlm_trace: per level N-1 .. 1 the node found, low byte first, or $FFFF):
+; what decides the probability row, compared with the oracle's find_context.
+;
 ; RAM: the buffers below are at fixed addresses (segment BUFFERS, see
 ; sim6502.cfg); the program uses no zero page of its own.
 
@@ -25,6 +30,9 @@
 
 .import _read, _write, _exit, pushax
 .import tlm_seed, tlm_start, tlm_sample
+.ifdef TLM_TRACE
+.import tlm_trace
+.endif
 .importzp tlm_rng, tlm_ptr
 .export _main
 
@@ -122,6 +130,9 @@ _main:
         lda max_left
         ora max_left+1
         beq @reply_done         ; max length reached
+.ifdef TLM_TRACE
+        jsr write_trace         ; the contexts this draw will see, to stderr
+.endif
         jsr tlm_sample
         bcs @reply_done         ; the end byte
         ldx out_buf
@@ -185,6 +196,31 @@ write_ax:                       ; A/X bytes
         tax
         pla
         jmp _write              ; count in A/X
+
+.ifdef TLM_TRACE
+; write_trace: tlm_trace's nodes for the current history to stderr (fd 2),
+; through in_buf (the prompt is in the history by now; the next request
+; reads in_buf afresh).
+write_trace:
+        lda #<in_buf
+        sta tlm_ptr
+        lda #>in_buf
+        sta tlm_ptr+1
+        jsr tlm_trace
+        tya
+        beq @none               ; order 1: no contexts
+        pha
+        lda #2
+        ldx #0
+        jsr pushax              ; fd
+        lda #<in_buf
+        ldx #>in_buf
+        jsr pushax              ; buffer
+        pla
+        ldx #0
+        jmp _write              ; count in A/X
+@none:  rts
+.endif
 
 ; read_in: reads exactly A bytes (1-255) from stdin (fd 0) into in_buf, in
 ; as many reads as it takes; exits with status 2 if the input ends first.
