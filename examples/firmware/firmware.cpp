@@ -207,13 +207,15 @@ void answer(std::size_t number, std::string_view line) {
 
 #if TINYLM_FW_PROMPT_FILE
 // The prompts of prompts.bin, each answered; false when the file is missing
-// or malformed (a record past its end, or longer than the buffer).
+// or malformed (a record or its length past the end, or longer than the
+// buffer).
 bool answer_file(std::size_t& number) {
   static char prompt[1024];
   if (!tinylm_fw::open_file("prompts.bin")) return false;
   for (std::size_t at = 0;;) {
     std::int8_t length[2];
-    if (!tinylm_fw::read_file(at, length, 2)) return true;  // the end
+    if (!tinylm_fw::read_file(at, length, 1)) return true;               // the end
+    if (!tinylm_fw::read_file(at + 1, length + 1, 1)) return false;      // half a length
     const std::size_t n = static_cast<std::uint8_t>(length[0]) + 256u * static_cast<std::uint8_t>(length[1]);
     if (n > sizeof prompt || (n > 0 && !tinylm_fw::read_file(at + 2, reinterpret_cast<std::int8_t*>(prompt), n)))
       return false;

@@ -99,7 +99,18 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (a.size() == 4 && a[0] == "compare") return compare(a[1], a[2], a[3]);
-    throw failure("usage: tinylm_fw_stress write FILE SEED COUNT CORPUS | compare FILE EXPECTED GOT");
+    if (a.size() == 3 && a[0] == "write-malformed") {
+      // A good record ("hi"), then what the firmware must refuse.
+      std::string out("\x02\x00hi", 4);
+      if (a[2] == "half-length") out += '\x05';                                   // one byte of a length
+      else if (a[2] == "past-end") out += std::string("\x0a\x00" "abc", 5);        // 10 bytes promised, 3 there
+      else if (a[2] == "too-long") out += std::string("\x01\x04", 2) + std::string(1025, 'a');  // 1,025 > 1,024
+      else throw failure("write-malformed: KIND is half-length, past-end or too-long");
+      tinylm::test::write_file(a[1], out);
+      return 0;
+    }
+    throw failure("usage: tinylm_fw_stress write FILE SEED COUNT CORPUS | compare FILE EXPECTED GOT"
+                  " | write-malformed FILE half-length|past-end|too-long");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tinylm_fw_stress: %s\n", e.what());
     return 1;

@@ -78,3 +78,21 @@ foreach(board IN LISTS tinylm_fw_file_boards)
       FIXTURES_REQUIRED firmware_images)
   endforeach()
 endforeach()
+# A damaged prompts.bin (half a length, a record past the end, one longer
+# than the buffer) or none: status 2 and a clear message, on the host build
+# of each family and in QEMU on the first prompts.bin board.
+foreach(family ngram hashmlp transformer)
+  add_test(NAME firmware.host.${family}.malformed_prompts
+    COMMAND ${CMAKE_COMMAND} -DRUN=$<TARGET_FILE:tinylm-firmware-host-${family}-file>
+      -DTOOL=$<TARGET_FILE:tinylm_fw_stress> -DOUT=${tinylm_fw_dir}/malformed/host-${family}
+      -P ${CMAKE_CURRENT_LIST_DIR}/run_malformed.cmake)
+  set_tests_properties(firmware.host.${family}.malformed_prompts PROPERTIES LABELS firmware TIMEOUT 300)
+endforeach()
+list(GET tinylm_fw_file_boards 0 tinylm_fw_malformed_board)
+add_test(NAME firmware.${tinylm_fw_malformed_board}.ngram.malformed_prompts
+  COMMAND ${CMAKE_COMMAND} -DQEMU=${TINYLM_QEMU_ARM} -DMACHINE=${tinylm_fw_malformed_board}
+    -DIMAGE=${tinylm_fw_dir}/images/${tinylm_fw_malformed_board}-ngram-file.elf
+    -DTOOL=$<TARGET_FILE:tinylm_fw_stress> -DOUT=${tinylm_fw_dir}/malformed/${tinylm_fw_malformed_board}-ngram
+    -P ${CMAKE_CURRENT_LIST_DIR}/run_malformed.cmake)
+set_tests_properties(firmware.${tinylm_fw_malformed_board}.ngram.malformed_prompts PROPERTIES LABELS firmware
+  TIMEOUT 300 FIXTURES_REQUIRED firmware_images)
