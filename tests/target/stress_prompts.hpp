@@ -154,4 +154,16 @@ inline std::size_t shortest_failure(const std::vector<stress_prompt>& prompts, c
   return best;
 }
 
+// The report of a stress run that found disagreements (failing not empty):
+// how many, the shortest failing prompt (shown by `show`, a driver_util
+// shown()) and the first disagreement as the driver described it.
+template <class Show>
+std::string stress_failure_report(const std::vector<stress_prompt>& prompts, const std::vector<std::size_t>& failing,
+                                  const std::string& oracle, const std::string& first_problem, Show show) {
+  const std::size_t s = shortest_failure(prompts, failing);
+  return std::to_string(failing.size()) + " of " + std::to_string(prompts.size()) + " prompts disagree with " +
+         oracle + "; the shortest (" + std::to_string(prompts[s].text.size()) + " bytes, " + prompts[s].kind +
+         "): " + show(prompts[s].text, 300) + "\nthe first: " + first_problem;
+}
+
 }  // namespace tinylm::test

@@ -73,9 +73,9 @@ namespace hm = tinylm::hashmlp;
 
 namespace {
 
-struct failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using tinylm::test::failure;
+using tinylm::test::read_file;
+using tinylm::test::run;
 
 // ---- a model ------------------------------------------------------------------
 using owned_model = tinylm::gen::hashmlp_tables;  // the generator's owning model
@@ -236,18 +236,6 @@ owned_model plane_edge_model(std::uint32_t seed) {
       throw failure("plane-edge model: row " + std::to_string(r) + " does not cross a plane edge");
   }
   return m;
-}
-
-// ---- files and processes ------------------------------------------------------
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  if (!f) throw failure("cannot read " + p.string());
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
-int run(const std::string& command) {
-  const int status = std::system(command.c_str());
-  return status == -1 ? -1 : WEXITSTATUS(status);
 }
 
 // ---- the CP/M machine ---------------------------------------------------------
@@ -517,11 +505,8 @@ int stress(const options& o, const hm::model_view& v, const gen::cpm_options& co
               static_cast<unsigned>(o.stress_seed), per_kind.c_str(), o.debug_logits ? ", every logit compared" : "",
               static_cast<unsigned long long>(tstates), failing.size());
   if (failing.empty()) return 0;
-  const std::size_t shortest = tinylm::test::shortest_failure(prompts, failing);
-  throw failure(std::to_string(failing.size()) + " of " + std::to_string(prompts.size()) +
-                " prompts disagree with the oracle; the shortest (" + std::to_string(prompts[shortest].text.size()) +
-                " bytes, " + prompts[shortest].kind + "): " + tinylm::test::shown(prompts[shortest].text, 300) +
-                "\nthe first: " + first_problem);
+  throw failure(tinylm::test::stress_failure_report(prompts, failing, "the oracle", first_problem,
+                                                    tinylm::test::shown));
 }
 
 std::string unescape(const std::string& s) {

@@ -859,11 +859,8 @@ int stress(const options& o, const program& p, const gen::ngram_tables& model) {
   fmt::print("stress: {} prompts (seed {}: {}), {} bytes generated: {} mismatches\n", prompts.size(), o.seed,
              per_kind, bytes, failing.size());
   if (failing.empty()) return 0;
-  const std::size_t shortest = tinylm::test::shortest_failure(prompts, failing);
-  fmt::print(stderr, "FAIL: {} of {} prompts disagree with tinylm::ngram::generate; the shortest ({} bytes, {}): {}\n"
-                     "the first: {}\n",
-             failing.size(), prompts.size(), prompts[shortest].text.size(), prompts[shortest].kind,
-             shown(prompts[shortest].text, 300), first_problem);
+  fmt::print(stderr, "FAIL: {}\n",
+             tinylm::test::stress_failure_report(prompts, failing, "tinylm::ngram::generate", first_problem, shown));
   return 1;
 }
 

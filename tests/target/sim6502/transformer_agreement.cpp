@@ -262,10 +262,7 @@ int stress(const options& o, const tf::model_view& m, const tf::buffers& b, cons
   fmt::print("stress: {} prompts (seed {}: {}), every choice's logits compared: {} mismatches\n", prompts.size(),
              o.stress_seed, per_kind, failing.size());
   if (failing.empty()) return 0;
-  const std::size_t shortest = tinylm::test::shortest_failure(prompts, failing);
-  throw failure(fmt::format("{} of {} prompts disagree with the oracle; the shortest ({} bytes, {}): {}\nthe first: {}",
-                            failing.size(), prompts.size(), prompts[shortest].text.size(), prompts[shortest].kind,
-                            shown(prompts[shortest].text, 300), first_problem));
+  throw failure(tinylm::test::stress_failure_report(prompts, failing, "the oracle", first_problem, shown));
 }
 
 int run_checks(const options& o) {
