@@ -214,3 +214,29 @@ add_test(NAME target6502.transformer.refuses_d24
   COMMAND sh -c "'$<TARGET_FILE:tinylm-gen>' train transformer --corpus '${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat.txt' --vocab 64 --d-model 24 --heads 2 --layers 1 --ffn 8 --context 8 --min-reply 2 --epochs 1 --threads 1 -q -o m24 && ! '$<TARGET_FILE:tinylm-gen>' emit --target c64 --model m24.safetensors -o out24 2> err24 && grep -q 'the 6502 runtime needs d_model a power of two (this model has 24)' err24 && test ! -e out24/shell.s"
   WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/target6502/small_transformer)
 set_tests_properties(target6502.transformer.refuses_d24 PROPERTIES LABELS target6502 TIMEOUT 300)
+
+# The compact-format kernels (codegen/asm/m6502/matvec_compact.s: ternary and
+# 2-bit weights) against the library's dot products, and mutants of them.
+add_executable(tinylm_compact_kernels ${CMAKE_CURRENT_LIST_DIR}/compact_kernels.cpp)
+target_link_libraries(tinylm_compact_kernels PRIVATE tinylm::tinylm fmt::fmt tinylm_warnings)
+target_include_directories(tinylm_compact_kernels PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+target_compile_definitions(tinylm_compact_kernels PRIVATE TINYLM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+function(tinylm_compact_kernels_test name)
+  add_test(NAME target6502.compact.${name}
+    COMMAND tinylm_compact_kernels --cl65 ${TINYLM_CL65} --sim65 ${TINYLM_SIM65}
+      --work ${CMAKE_CURRENT_BINARY_DIR}/target6502/compact_${name} ${ARGN})
+  set_tests_properties(target6502.compact.${name} PROPERTIES LABELS target6502 TIMEOUT 300)
+endfunction()
+tinylm_compact_kernels_test(agree)
+tinylm_compact_kernels_test(agree_seed7 --seed 7)
+# A carry into the high byte lost, a borrow out of the middle byte lost, the
+# 2-bit -2 taken as -1, and the last row of a ternary byte (digit 4) read
+# from digit 3's table.
+tinylm_compact_kernels_test(mutation.add_carry --expect-mismatch
+  --mutate "        bne done\n        inc mvc_acc2+k,x" "        bne done\n        nop")
+tinylm_compact_kernels_test(mutation.sub_borrow --expect-mismatch
+  --mutate "        dec mvc_acc2+k,x" "        nop")
+tinylm_compact_kernels_test(mutation.minus2 --expect-mismatch
+  --mutate "        down k\nskip:" "skip:")
+tinylm_compact_kernels_test(mutation.digit4 --expect-mismatch
+  --mutate "        lda mvc_t3+256*k,y" "        lda mvc_t3+256*(k - (k / 4)),y")
