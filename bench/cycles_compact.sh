@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/cycles_compact.sh - cycles per weight of the 6502 kernels of the
-# compact weight formats (codegen/asm/m6502/matvec_compact.s: ternary and
-# 2-bit), counted by sim65 on the transformer's matrix shapes; prints markdown.
+# compact weight formats (codegen/asm/m6502/matvec_compact.s: ternary, 2-bit
+# and int4), counted by sim65 on the transformer's matrix shapes; prints markdown.
 # The kernels' agreement with the library is the test target6502.compact.*.
 #
 # Usage: bench/cycles_compact.sh [BUILD_DIR]     (default build/gcc; seconds)

@@ -1,7 +1,7 @@
 // tinylm_compact_kernels: the 6502 kernels of the compact weight formats
-// (codegen/asm/m6502/matvec_compact.s: ternary and 2-bit) in sim65 against the
-// library's C++ dot products (tinylm/ternary.hpp, tinylm/matvec_int2.hpp), bit
-// for bit, on random matrices.
+// (codegen/asm/m6502/matvec_compact.s: ternary, 2-bit and int4) in sim65
+// against the library's C++ dot products (tinylm/ternary.hpp,
+// tinylm/matvec_int2.hpp, tinylm/int4.hpp), bit for bit, on random matrices.
 //
 //   tinylm_compact_kernels --work DIR [--cl65 CL65] [--sim65 SIM65] [--seed S]
 //       [--mutate FROM TO --expect-mismatch] [--bench]
@@ -11,7 +11,8 @@
 // run sim65 -x CAP (a hang fails) on requests of every format: shapes from
 // 1 x 1 to 128 x 256 (rows 1-7 and around 32, 64 and 128, every padding of a
 // last byte), x with 0, -128 and 127 and random values, weights random with a
-// random share of zeros, all one value, and, for the 2-bit format, every code.
+// random share of zeros, and every weight the format's most negative or
+// most positive value.
 // Each request's sums must equal 2 * the library's dot product of every row
 // (the kernels' contract). With --expect-mismatch the run passes only if
 // they differ (the test of the test).
@@ -19,7 +20,7 @@
 // --bench prints markdown: cycles per weight of each kernel on the
 // transformer's shapes (sim65 -c: a request run 11 times less the same run
 // once, divided by 10 x rows x cols), with random weights (ternary: a third
-// zeros; 2-bit: the four codes alike).
+// zeros; 2-bit and int4: the codes alike).
 #include <fmt/core.h>
 
 #include <cstdint>
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "../driver_util.hpp"
+#include "tinylm/int4.hpp"
 #include "tinylm/matvec_int2.hpp"
 #include "tinylm/ternary.hpp"
 
@@ -41,9 +43,17 @@ using tinylm::test::write_file;
 
 namespace {
 
-enum class format : std::uint8_t { ternary = 1, int2 = 2 };
+enum class format : std::uint8_t { ternary = 1, int2 = 2, int4 = 3 };
+constexpr format formats[] = {format::ternary, format::int2, format::int4};
 
-const char* name_of(format f) { return f == format::ternary ? "ternary" : "2-bit"; }
+const char* name_of(format f) { return f == format::ternary ? "ternary" : f == format::int2 ? "2-bit" : "int4"; }
+
+// The format's weights, lowest first.
+std::vector<int> values_of(format f) {
+  if (f == format::ternary) return {-1, 0, 1};
+  if (f == format::int2) return {-2, -1, 0, 1};
+  return {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7};
+}
 
 struct request {
   format f;
@@ -54,12 +64,15 @@ struct request {
 };
 
 std::size_t packed_bytes(format f, std::size_t n) {
-  return f == format::ternary ? tinylm::ternary_row_bytes(n) : tinylm::int2_row_bytes(n);
+  return f == format::ternary ? tinylm::ternary_row_bytes(n)
+         : f == format::int2  ? tinylm::int2_row_bytes(n)
+                              : tinylm::int4_row_bytes(n);
 }
 
 void pack(format f, const std::int8_t* w, std::size_t rows, std::size_t cols, std::uint8_t* out) {
   if (f == format::ternary) tinylm::pack_ternary(w, rows, cols, out);
-  else tinylm::pack_int2(w, rows, cols, out);
+  else if (f == format::int2) tinylm::pack_int2(w, rows, cols, out);
+  else tinylm::pack_int4(w, rows, cols, out);
 }
 
 // The oracle: 2 * the library's dot product of each row, low 24 bits.
@@ -71,7 +84,8 @@ std::vector<std::uint32_t> expected(const request& r) {
   for (std::size_t i = 0; i < r.rows; ++i) {
     const std::uint8_t* row = packed.data() + i * stride;
     const std::int32_t dot = r.f == format::ternary ? tinylm::dot_ternary_int8(row, r.x.data(), r.cols)
-                                                    : tinylm::dot_int2_int8(row, r.x.data(), r.cols);
+                             : r.f == format::int2  ? tinylm::dot_int2_int8(row, r.x.data(), r.cols)
+                                                    : tinylm::dot_int4_int8(row, r.x.data(), r.cols);
     out.push_back(static_cast<std::uint32_t>(2 * dot) & 0xFFFFFFu);
   }
   return out;
@@ -84,6 +98,7 @@ std::string encode(const request& r, unsigned repeat) {
   std::vector<std::int8_t> t(r.rows * r.cols);
   for (std::size_t i = 0; i < r.rows; ++i)
     for (std::size_t j = 0; j < r.cols; ++j) t[j * r.rows + i] = r.w[i * r.cols + j];
+  if (r.cols * stride > 16384) throw failure("a request larger than compact_main.s's 16 KB of weights");
   std::vector<std::uint8_t> columns(r.cols * stride);
   pack(r.f, t.data(), r.cols, r.rows, columns.data());
   std::string s;
@@ -105,24 +120,22 @@ std::vector<request> requests(std::uint32_t seed) {
   const auto random_request = [&](format f, std::size_t rows, std::size_t cols, const std::string& kind) {
     request r{f, rows, cols, std::vector<std::int8_t>(rows * cols), std::vector<std::int8_t>(cols), kind};
     const int zeros = below(90);
-    for (std::int8_t& v : r.w) {
-      if (below(100) < zeros) v = 0;
-      else if (f == format::ternary) v = static_cast<std::int8_t>(below(2) == 0 ? -1 : 1);
-      else v = static_cast<std::int8_t>(std::vector<int>{-2, -1, 1}[static_cast<std::size_t>(below(3))]);
-    }
+    const std::vector<int> values = values_of(f);
+    for (std::int8_t& v : r.w)
+      v = static_cast<std::int8_t>(below(100) < zeros ? 0 : values[static_cast<std::size_t>(below(static_cast<int>(values.size())))]);
     for (std::int8_t& v : r.x) {
       const int k = below(10);
       v = static_cast<std::int8_t>(k == 0 ? 0 : k == 1 ? -128 : k == 2 ? 127 : static_cast<int>(rng() & 0xFF) - 128);
     }
     return r;
   };
-  for (format f : {format::ternary, format::int2}) {
+  for (format f : formats) {
     for (std::size_t rows : {1, 2, 3, 4, 5, 6, 7, 31, 32, 33, 63, 64, 65, 100, 127, 128})
       for (std::size_t cols : {1, 2, 5, 32, 33, 64, 255, 256})
         out.push_back(random_request(f, rows, cols, fmt::format("{} {} x {}", name_of(f), rows, cols)));
     // Extremes: every weight the format's most negative or most positive
     // value, x all -128 (the sums' largest magnitudes), and x all zero.
-    for (const std::int8_t wv : {static_cast<std::int8_t>(f == format::ternary ? -1 : -2), std::int8_t{1}}) {
+    for (const std::int8_t wv : {static_cast<std::int8_t>(values_of(f).front()), static_cast<std::int8_t>(values_of(f).back())}) {
       request r = random_request(f, 128, 256, "");
       for (std::int8_t& v : r.w) v = wv;
       for (std::int8_t& v : r.x) v = -128;
@@ -217,13 +230,11 @@ std::string disagreement(const std::vector<request>& rs, const std::string& out)
 int bench(const options& o, const fs::path& prg) {
   std::mt19937 rng(o.seed);
   fmt::print("| kernel | rows x cols | cycles per weight |\n|---|---|---:|\n");
-  for (format f : {format::ternary, format::int2}) {
+  for (format f : formats) {
     for (const auto& [rows, cols] : std::vector<std::pair<std::size_t, std::size_t>>{{32, 32}, {64, 32}, {32, 64}, {128, 32}}) {
       request r{f, rows, cols, std::vector<std::int8_t>(rows * cols), std::vector<std::int8_t>(cols), "bench"};
-      for (std::int8_t& v : r.w) {
-        const auto k = static_cast<unsigned>(rng() % (f == format::ternary ? 3u : 4u));
-        v = static_cast<std::int8_t>(f == format::ternary ? static_cast<int>(k) - 1 : std::vector<int>{0, 1, -2, -1}[k]);
-      }
+      const std::vector<int> values = values_of(f);
+      for (std::int8_t& v : r.w) v = static_cast<std::int8_t>(values[rng() % values.size()]);
       for (std::int8_t& v : r.x) v = static_cast<std::int8_t>(static_cast<int>(rng() % 255) - 127);  // no zero skipped by luck
       for (std::int8_t& v : r.x) if (v == 0) v = 1;
       std::uint64_t c1 = 0, c11 = 0;
@@ -279,7 +290,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (!problem.empty()) throw failure(problem);
-    fmt::print("{} matrices ({} weights) of the ternary and 2-bit kernels: every sum equals the library's\n",
+    fmt::print("{} matrices ({} weights) of the ternary, 2-bit and int4 kernels: every sum equals the library's\n",
                rs.size(), weights);
     return 0;
   } catch (const std::exception& e) {

@@ -3,7 +3,7 @@
 ; matrices it reads from stdin and writes their sums to stdout.
 ;
 ; Input, one request after another:
-;   format (1 ternary, 2 2-bit; 0 ends the input), rows (1..128), cols
+;   format (1 ternary, 2 2-bit, 3 int4; 0 ends the input), rows (1..128), cols
 ;   (1..255, 0 = 256), stride (2 bytes, LE), repeat (1..255: the kernel runs
 ;   that many times, for the cycle counts), x (cols bytes), the weights
 ;   (cols * stride bytes, the kernels' column layout)
@@ -13,7 +13,7 @@
 .setcpu "6502"
 
 .import _read, _write, _exit, pushax
-.import mvc_ternary, mvc_int2, mvc_acc0, mvc_acc1, mvc_acc2, mvc_rows, mvc_cols, mvc_stride
+.import mvc_ternary, mvc_int2, mvc_int4, mvc_acc0, mvc_acc1, mvc_acc2, mvc_rows, mvc_cols, mvc_stride
 .importzp mvc_in, mvc_w
 .export _main
 
@@ -25,7 +25,7 @@ io_left: .res 2
 io_n:   .res 2
 repeat: .res 1
 .segment "BSS"
-wbuf:   .res 8192               ; 256 columns x 32 bytes at most
+wbuf:   .res 16384              ; 256 columns x 64 bytes (int4, 128 rows) at most
 
 .segment "CODE"
 
@@ -100,7 +100,11 @@ _main:
         bne @int2
         jsr mvc_ternary
         jmp @ran
-@int2:  jsr mvc_int2
+@int2:  cmp #2
+        bne @int4
+        jsr mvc_int2
+        jmp @ran
+@int4:  jsr mvc_int4
 @ran:   dec repeat
         bne @run
         ; the sums: three writes of rows bytes

@@ -215,8 +215,8 @@ add_test(NAME target6502.transformer.refuses_d24
   WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/target6502/small_transformer)
 set_tests_properties(target6502.transformer.refuses_d24 PROPERTIES LABELS target6502 TIMEOUT 300)
 
-# The compact-format kernels (codegen/asm/m6502/matvec_compact.s: ternary and
-# 2-bit weights) against the library's dot products, and mutants of them.
+# The compact-format kernels (codegen/asm/m6502/matvec_compact.s: ternary,
+# 2-bit and int4 weights) against the library's dot products, and mutants.
 add_executable(tinylm_compact_kernels ${CMAKE_CURRENT_LIST_DIR}/compact_kernels.cpp)
 target_link_libraries(tinylm_compact_kernels PRIVATE tinylm::tinylm fmt::fmt tinylm_warnings)
 target_include_directories(tinylm_compact_kernels PRIVATE ${PROJECT_SOURCE_DIR}/tests)
@@ -238,5 +238,9 @@ tinylm_compact_kernels_test(mutation.sub_borrow --expect-mismatch
   --mutate "        dec mvc_acc2+k,x" "        nop")
 tinylm_compact_kernels_test(mutation.minus2 --expect-mismatch
   --mutate "        down k\nskip:" "skip:")
+# int4: the 16 products tabled from nibble 0 instead of 8 (the nibbles read
+# as unsigned).
+tinylm_compact_kernels_test(mutation.int4_unsigned --expect-mismatch
+  --mutate "        ldx #8                  " "        ldx #0                  ")
 tinylm_compact_kernels_test(mutation.digit4 --expect-mismatch
   --mutate "        lda mvc_t3+256*k,y" "        lda mvc_t3+256*(k - (k / 4)),y")
