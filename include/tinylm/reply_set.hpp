@@ -61,13 +61,17 @@ struct reply_set_view {
 
 // nullptr when the set is well formed for a model with `n` output symbols
 // whose END is `end`, else the first problem. An empty set is valid.
+// Reads offsets[0 .. count] and, only once they are known to increase,
+// symbols[0 .. offsets[count]): the caller vouches for those bytes alone
+// (a file reader checks that reply_symbols holds offsets[count] of them).
 constexpr const char* validate_replies(const reply_set_view& s, std::size_t n, std::size_t end) noexcept {
   if (s.count == 0) return nullptr;
   if (s.count > max_replies) return "more than 4096 replies";
   if (s.symbols == nullptr || s.offsets == nullptr) return "missing reply table";
   if (s.offsets[0] != 0) return "the first reply must start at offset 0";
-  for (std::size_t r = 0; r < s.count; ++r) {
+  for (std::size_t r = 0; r < s.count; ++r)
     if (s.offsets[r + 1] <= s.offsets[r]) return "reply offsets must increase";
+  for (std::size_t r = 0; r < s.count; ++r) {
     const std::size_t len = s.length(r);
     for (std::size_t k = 0; k < len; ++k) {
       const std::size_t c = s.at(r, k);

@@ -48,6 +48,15 @@ constexpr std::uint16_t off_flat[] = {0, 3, 3, 10, 12};
 static_assert(tinylm::validate_replies({sym, off_flat, 4}, 5, 4) != nullptr);
 constexpr std::uint16_t off_late[] = {1, 3, 6, 10, 12};
 static_assert(tinylm::validate_replies({sym, off_late, 4}, 5, 4) != nullptr);
+// An offset past the symbols that a later, smaller offset hides: the last
+// offset (7) is all a reader checks against the tensor, so validation must
+// refuse the set before it reads the first reply's 8 symbols (found by
+// fuzz_model_file; tests/fuzz/regressions/model_file). No END stops the walk
+// early, and a read past no_end_7[] is not a constant expression: checking
+// the offsets while reading the replies fails to compile here.
+constexpr std::uint8_t no_end_7[] = {0, 1, 2, 3, 0, 1, 2};
+constexpr std::uint16_t off_overshoot[] = {0, 8, 7};
+static_assert(tinylm::validate_replies({no_end_7, off_overshoot, 2}, 5, 4) != nullptr);
 
 // Candidates and the cursor.
 struct walk {

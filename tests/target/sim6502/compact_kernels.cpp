@@ -23,6 +23,7 @@
 // zeros; 2-bit and int4: the codes alike).
 #include <fmt/core.h>
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <random>
@@ -130,8 +131,8 @@ std::vector<request> requests(std::uint32_t seed) {
     return r;
   };
   for (format f : formats) {
-    for (std::size_t rows : {1, 2, 3, 4, 5, 6, 7, 31, 32, 33, 63, 64, 65, 100, 127, 128})
-      for (std::size_t cols : {1, 2, 5, 32, 33, 64, 255, 256})
+    for (const std::size_t rows : std::array<std::size_t, 16>{1, 2, 3, 4, 5, 6, 7, 31, 32, 33, 63, 64, 65, 100, 127, 128})
+      for (const std::size_t cols : std::array<std::size_t, 8>{1, 2, 5, 32, 33, 64, 255, 256})
         out.push_back(random_request(f, rows, cols, fmt::format("{} {} x {}", name_of(f), rows, cols)));
     // Extremes: every weight the format's most negative or most positive
     // value, x all -128 (the sums' largest magnitudes), and x all zero.
