@@ -190,6 +190,15 @@ tinylm_transformer_mutant(top_k --mutate "cpy tlm_top_k\n        bcc @toohi" "cp
 tinylm_transformer_mutant(reply_fit --mutate "cmp tlm_rs_len,x\n        bcc @gn" "cmp tlm_rs_len,x\n        bcc @live")
 tinylm_transformer_mutant(reply_cursor --mutate "        stx rs_hi\n@a4:" "        nop\n        nop\n        nop\n@a4:")
 
+# The embeddings' requantize with a right shift (frac_tok, frac_pos above 8:
+# shifts 4 and 1; the trained models have -2..0, where r = 2w is even and the
+# rounding never carries out of a byte), and its carry dropped.
+tinylm_target6502_transformer_test(embedding_shifts ${tinylm_small_transformer}.safetensors
+  --prompts ${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat-heldout.txt --max-prompts 40 --embedding-fracs 12 9)
+set_tests_properties(target6502.transformer.embedding_shifts PROPERTIES FIXTURES_REQUIRED tinylm_small_transformer)
+tinylm_transformer_mutant(requantize_carry --embedding-fracs 12 9
+  --mutate "lda tlm_r,y\n        clc\n        adc #1" "lda tlm_r,y\n        clc\n        adc #0")
+
 # The bundled transformers (rebuilt from their recorded commands by the
 # zoo.reproducible tests of the g++ build): every held-out chat prompt; the
 # text model with short continuations (its context is 64).

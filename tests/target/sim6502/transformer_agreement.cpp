@@ -42,6 +42,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -79,6 +80,11 @@ struct options {
   bool expect_mismatch = false, bench = false;
   std::size_t stress = 0;          // --stress N
   std::uint32_t stress_seed = 2026;  // --stress-seed S
+  // --embedding-fracs TOK POS: the model's embedding fractions replaced
+  // (frac_tok, frac_pos; -8..23), written beside the work directory and
+  // run instead: the embeddings' requantize shifts (frac - 8) that trained
+  // models rarely reach, a right shift of 1 or more (its rounding carry).
+  std::optional<std::pair<int, int>> embedding_fracs;
 };
 
 // One request to the program and what the oracle says it must print.
@@ -265,7 +271,16 @@ int stress(const options& o, const tf::model_view& m, const tf::buffers& b, cons
   throw failure(tinylm::test::stress_failure_report(prompts, failing, "the oracle", first_problem, shown));
 }
 
-int run_checks(const options& o) {
+int run_checks(options o) {
+  if (o.embedding_fracs) {
+    gen::transformer_tables changed = gen::read_transformer_file(o.model);
+    changed.fracs.at(tf::frac_tok) = static_cast<std::int8_t>(o.embedding_fracs->first);
+    changed.fracs.at(tf::frac_pos) = static_cast<std::int8_t>(o.embedding_fracs->second);
+    if (const char* e = tf::validate_shape(changed.view()))
+      throw failure(fmt::format("--embedding-fracs {} {}: {}", o.embedding_fracs->first, o.embedding_fracs->second, e));
+    o.model = fs::path(o.work).concat(".model.safetensors").string();
+    gen::write_transformer_file(o.model, changed);
+  }
   const gen::transformer_tables model = gen::read_transformer_file(o.model);
   const tf::model_view m = model.view();
   gen::transformer_workspace ws(m);
@@ -430,7 +445,10 @@ int main(int argc, char** argv) {
       else if (a == "--bench") o.bench = true;
       else if (a == "--stress") o.stress = std::stoul(value());
       else if (a == "--stress-seed") o.stress_seed = static_cast<std::uint32_t>(std::stoul(value()));
-      else throw failure("unknown option " + a);
+      else if (a == "--embedding-fracs") {
+        const int tok = std::stoi(value());
+        o.embedding_fracs = std::pair{tok, std::stoi(value())};
+      } else throw failure("unknown option " + a);
     }
     if (o.gen.empty() || o.work.empty() || o.model.empty()) throw failure("--gen, --work and --model are required");
     return run_checks(o);
