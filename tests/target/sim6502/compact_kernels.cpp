@@ -30,10 +30,8 @@
 #include <string>
 #include <vector>
 
+#include "../compact_requests.hpp"
 #include "../driver_util.hpp"
-#include "tinylm/int4.hpp"
-#include "tinylm/matvec_int2.hpp"
-#include "tinylm/ternary.hpp"
 
 namespace fs = std::filesystem;
 using tinylm::test::failure;
@@ -44,64 +42,21 @@ using tinylm::test::write_file;
 
 namespace {
 
-enum class format : std::uint8_t { ternary = 1, int2 = 2, int4 = 3 };
-constexpr format formats[] = {format::ternary, format::int2, format::int4};
+using namespace tinylm::test::compact;
 
-const char* name_of(format f) { return f == format::ternary ? "ternary" : f == format::int2 ? "2-bit" : "int4"; }
-
-// The format's weights, lowest first.
-std::vector<int> values_of(format f) {
-  if (f == format::ternary) return {-1, 0, 1};
-  if (f == format::int2) return {-2, -1, 0, 1};
-  return {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7};
-}
-
-struct request {
-  format f;
-  std::size_t rows, cols;
-  std::vector<std::int8_t> w;  // rows x cols, row-major, the format's values
-  std::vector<std::int8_t> x;
-  std::string label;
-};
-
-std::size_t packed_bytes(format f, std::size_t n) {
-  return f == format::ternary ? tinylm::ternary_row_bytes(n)
-         : f == format::int2  ? tinylm::int2_row_bytes(n)
-                              : tinylm::int4_row_bytes(n);
-}
-
-void pack(format f, const std::int8_t* w, std::size_t rows, std::size_t cols, std::uint8_t* out) {
-  if (f == format::ternary) tinylm::pack_ternary(w, rows, cols, out);
-  else if (f == format::int2) tinylm::pack_int2(w, rows, cols, out);
-  else tinylm::pack_int4(w, rows, cols, out);
-}
-
-// The oracle: 2 * the library's dot product of each row, low 24 bits.
+// The oracle: 2 * the library's dot product of each row, low 24 bits (the
+// kernels' contract: mv_core's doubled sums).
 std::vector<std::uint32_t> expected(const request& r) {
-  const std::size_t stride = packed_bytes(r.f, r.cols);
-  std::vector<std::uint8_t> packed(r.rows * stride);
-  pack(r.f, r.w.data(), r.rows, r.cols, packed.data());
   std::vector<std::uint32_t> out;
-  for (std::size_t i = 0; i < r.rows; ++i) {
-    const std::uint8_t* row = packed.data() + i * stride;
-    const std::int32_t dot = r.f == format::ternary ? tinylm::dot_ternary_int8(row, r.x.data(), r.cols)
-                             : r.f == format::int2  ? tinylm::dot_int2_int8(row, r.x.data(), r.cols)
-                                                    : tinylm::dot_int4_int8(row, r.x.data(), r.cols);
-    out.push_back(static_cast<std::uint32_t>(2 * dot) & 0xFFFFFFu);
-  }
+  for (const std::int32_t dot : dots(r)) out.push_back(static_cast<std::uint32_t>(2 * dot) & 0xFFFFFFu);
   return out;
 }
 
-// The request as compact_main.s reads it: the weights column by column, each
-// column the format's packing of the transposed matrix's row.
+// The request as compact_main.s reads it.
 std::string encode(const request& r, unsigned repeat) {
   const std::size_t stride = packed_bytes(r.f, r.rows);
-  std::vector<std::int8_t> t(r.rows * r.cols);
-  for (std::size_t i = 0; i < r.rows; ++i)
-    for (std::size_t j = 0; j < r.cols; ++j) t[j * r.rows + i] = r.w[i * r.cols + j];
-  if (r.cols * stride > 16384) throw failure("a request larger than compact_main.s's 16 KB of weights");
-  std::vector<std::uint8_t> columns(r.cols * stride);
-  pack(r.f, t.data(), r.cols, r.rows, columns.data());
+  const std::vector<std::uint8_t> packed = columns(r);
+  if (packed.size() > 16384) throw failure("a request larger than compact_main.s's 16 KB of weights");
   std::string s;
   s += static_cast<char>(r.f);
   s += static_cast<char>(r.rows);
@@ -110,45 +65,8 @@ std::string encode(const request& r, unsigned repeat) {
   s += static_cast<char>(stride >> 8);
   s += static_cast<char>(repeat);
   for (std::int8_t v : r.x) s += static_cast<char>(v);
-  s.append(columns.begin(), columns.end());
+  s.append(packed.begin(), packed.end());
   return s;
-}
-
-std::vector<request> requests(std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  const auto below = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  std::vector<request> out;
-  const auto random_request = [&](format f, std::size_t rows, std::size_t cols, const std::string& kind) {
-    request r{f, rows, cols, std::vector<std::int8_t>(rows * cols), std::vector<std::int8_t>(cols), kind};
-    const int zeros = below(90);
-    const std::vector<int> values = values_of(f);
-    for (std::int8_t& v : r.w)
-      v = static_cast<std::int8_t>(below(100) < zeros ? 0 : values[static_cast<std::size_t>(below(static_cast<int>(values.size())))]);
-    for (std::int8_t& v : r.x) {
-      const int k = below(10);
-      v = static_cast<std::int8_t>(k == 0 ? 0 : k == 1 ? -128 : k == 2 ? 127 : static_cast<int>(rng() & 0xFF) - 128);
-    }
-    return r;
-  };
-  for (format f : formats) {
-    for (const std::size_t rows : std::array<std::size_t, 16>{1, 2, 3, 4, 5, 6, 7, 31, 32, 33, 63, 64, 65, 100, 127, 128})
-      for (const std::size_t cols : std::array<std::size_t, 8>{1, 2, 5, 32, 33, 64, 255, 256})
-        out.push_back(random_request(f, rows, cols, fmt::format("{} {} x {}", name_of(f), rows, cols)));
-    // Extremes: every weight the format's most negative or most positive
-    // value, x all -128 (the sums' largest magnitudes), and x all zero.
-    for (const std::int8_t wv : {static_cast<std::int8_t>(values_of(f).front()), static_cast<std::int8_t>(values_of(f).back())}) {
-      request r = random_request(f, 128, 256, "");
-      for (std::int8_t& v : r.w) v = wv;
-      for (std::int8_t& v : r.x) v = -128;
-      r.label = fmt::format("{} 128 x 256, every weight {}, x -128", name_of(f), wv);
-      out.push_back(r);
-    }
-    request z = random_request(f, 40, 40, "");
-    for (std::int8_t& v : z.x) v = 0;
-    z.label = fmt::format("{} 40 x 40, x all 0", name_of(f));
-    out.push_back(z);
-  }
-  return out;
 }
 
 struct options {
@@ -168,11 +86,14 @@ fs::path build(const options& o) {
     kernels.replace(at, from.size(), to);
   }
   write_file(work / "matvec_compact.s", kernels);
+  // Both sources in the work directory: cl65 writes each object beside its
+  // source, and the source tree is not the test's to write.
+  write_file(work / "compact_main.s", read_file(src / "tests/target/sim6502/compact_main.s"));
   const fs::path prg = work / "compact.prg";
   tinylm::test::run_or_fail(
       fmt::format("{} -t sim6502 -C {} -o {} {} {}", quote(o.cl65),
                   quote((src / "codegen/asm/m6502/sim6502/sim6502-transformer.cfg").string()), quote(prg.string()),
-                  quote((src / "tests/target/sim6502/compact_main.s").string()),
+                  quote((work / "compact_main.s").string()),
                   quote((work / "matvec_compact.s").string())),
       "cl65", work / "build.txt");
   return prg;
@@ -276,7 +197,7 @@ int main(int argc, char** argv) {
     fs::create_directories(o.work);
     const fs::path prg = build(o);
     if (o.bench) return bench(o, prg);
-    const std::vector<request> rs = requests(o.seed);
+    const std::vector<request> rs = requests(o.seed, {1, 2, 3, 4, 5, 6, 7, 31, 32, 33, 63, 64, 65, 100, 127, 128});
     std::string problem;
     try {
       problem = disagreement(rs, simulate(o, prg, rs, 1, false, nullptr));
