@@ -116,3 +116,32 @@ tinylm_targetz80_test(mutation.column_stride --random 5 --max-reply 8 --debug-lo
 tinylm_targetz80_test(mutation.stray_write --tiny --expect-mismatch
   --mutate "        call lineprefix\nreadloop:" "        call lineprefix\n        ld (256),a\nreadloop:")
 tinylm_targetz80_test(mutation.ring_255 --random 3 --max-reply 8 --debug-logits --expect-mismatch --mutate "cp 255\n" "cp 254\n")
+
+# The compact-format kernels (codegen/asm/z80/matvec_compact.asm: ternary,
+# 2-bit and int4 weights times int8 x) against the library's dot products,
+# on the 6502 kernels' matrices (tests/target/compact_requests.hpp) with rows
+# up to 256, and mutants: a carry or a borrow into bits 8-23 dropped, the
+# sign of x ignored, -2 taken for -1, int4's nibble without its sign.
+add_executable(tinylm_compact_kernels_z80 ${CMAKE_CURRENT_LIST_DIR}/compact_kernels_z80.cpp)
+target_include_directories(tinylm_compact_kernels_z80 SYSTEM PRIVATE ${TINYLM_Z80EX_INCLUDE})
+target_include_directories(tinylm_compact_kernels_z80 PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+target_link_libraries(tinylm_compact_kernels_z80 PRIVATE tinylm::tinylm fmt::fmt ${TINYLM_Z80EX_LIB} tinylm_warnings)
+target_compile_definitions(tinylm_compact_kernels_z80 PRIVATE TINYLM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+function(tinylm_compact_z80_test name)
+  add_test(NAME targetz80.compact.${name}
+    COMMAND tinylm_compact_kernels_z80 --z80asm ${TINYLM_Z80ASM} ${tinylm_z80_pasmo}
+      --work ${CMAKE_CURRENT_BINARY_DIR}/targetz80/compact_${name} ${ARGN})
+  set_tests_properties(targetz80.compact.${name} PROPERTIES LABELS targetz80 TIMEOUT 300)
+endfunction()
+tinylm_compact_z80_test(agree)
+tinylm_compact_z80_test(agree_seed7 --seed 7)
+function(tinylm_compact_z80_mutant name from to)
+  tinylm_compact_z80_test(mutation.${name} --expect-mismatch --mutate "${from}" "${to}")
+endfunction()
+tinylm_compact_z80_mutant(add_carry "        call c,mvz_carry\n        inc l" "        nop\n        nop\n        nop\n        inc l")
+tinylm_compact_z80_mutant(borrow_plane2 "        inc h\n        dec (hl)\n        dec h\nmvz_b1:" "        nop\n        nop\n        nop\nmvz_b1:")
+tinylm_compact_z80_mutant(sign_of_x "ld b,$f2" "ld b,$fa")
+tinylm_compact_z80_mutant(minus2 "cp $fe" "cp $ff")
+tinylm_compact_z80_mutant(int4_unsigned_x "        rla\n        sbc a,a\n        ld d,a" "        ld d,0")
+tinylm_compact_z80_mutant(int4_carry "        jr nc,m4_n2" "        jr m4_n2")
+tinylm_compact_z80_mutant(int4_bias "        sub e" "        sub d")
