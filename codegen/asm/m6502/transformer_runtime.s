@@ -89,8 +89,10 @@ TLM_REPLIES    = @REPLIES@      ; the reply set's replies (0: none, unconstraine
 ; transformer_runtime.cpp) writes them here.
 ;@ZERO_PAGE@
 
-.segment "BSS"
-; the buffers (the same plan)
+.segment "TLMBSS"
+; the buffers (the same plan), in a segment of their own: the C64 puts it in
+; the RAM under the KERNAL ROM (banked out while a token is computed), the
+; sim6502 program beside its BSS. Nothing outside a computation reads them.
 ;@BUFFERS@
 
 .segment "CODE"

@@ -18,13 +18,16 @@ when the ROM folder is absent.
 
 Memory confinement: from the linker map, every address outside the program's
 planned regions gets a MAME write tap (run.lua). The program's own code may
-write its zero page, the stack, its CODE (self-modifying operands), DATA and
-BSS, and the system locations the shell keeps: $01 (banking), $02A7 (the
-state byte), $0318/$0319 (the NMI vector), $D020 (the border); any other
+write its zero page, the stack, its CODE (self-modifying operands), DATA,
+BSS and TLMBSS (the runtime's buffers, in the RAM under the KERNAL ROM), and
+the system locations the shell keeps: $01 (banking), $02A7 (the state
+byte), $0318/$0319 and $FFFA/$FFFB (the NMI vectors), $D020 (the border);
+any other
 write with the PC in CODE, and any write at all into the loaded image
 (the BASIC line, RODATA, PAGES: the model's tables), fails the run.
 --mutate FROM TO replaces FROM (once, in the emitted shell.s) before the
-build; with --expect-stray the run must then report a stray write.
+build; with --expect-stray the run must then report a stray write, with
+--expect-wrong show a reply that is not the oracle's or stop answering.
 
 A prompts line is what is typed, with key names in braces: {DEL}, {F1},
 {HOME}, {CRSR RIGHT}, {CLR}, {RED}, {SHIFT-X} (a shifted letter); the model's
@@ -118,8 +121,9 @@ def write_taps(segments):
     image = [(segments[n][0], segments[n][1]) for n in ("EXEHDR", "RODATA", "PAGES") if n in segments]
     if "PAGES" in segments and "RODATA" in segments:
         image.append((segments["RODATA"][1] + 1, segments["PAGES"][0] - 1))  # the alignment gap, loaded too
-    allowed = [(0x01, 0x01), (0x0100, 0x01FF), (0x02A7, 0x02A7), (0x0318, 0x0319), (0xD020, 0xD020)]
-    allowed += [segments[n] for n in ("ZEROPAGE", "CODE", "DATA", "BSS") if n in segments]
+    allowed = [(0x01, 0x01), (0x0100, 0x01FF), (0x02A7, 0x02A7), (0x0318, 0x0319), (0xD020, 0xD020),
+               (0xFFFA, 0xFFFB)]
+    allowed += [segments[n] for n in ("ZEROPAGE", "CODE", "DATA", "BSS", "TLMBSS") if n in segments]
     taps = [(first, last, "any") for first, last in image if first <= last]
     covered = sorted(allowed + [(f, l) for f, l, _ in taps])
     at = 0
@@ -141,6 +145,8 @@ def main():
                     help="emit the program with sampling (--inv-temp, --top-k, --seed) and expect generate's sampled replies")
     ap.add_argument("--mutate", nargs=2, metavar=("FROM", "TO"), help="plant a bug in the emitted shell.s")
     ap.add_argument("--expect-stray", action="store_true", help="the run must report a stray write")
+    ap.add_argument("--expect-wrong", action="store_true",
+                    help="some reply must differ from the oracle's, or the program stop answering (a planted bug is seen)")
     a = ap.parse_args()
     if not os.path.isdir(a.roms) or not os.path.exists(os.path.join(a.roms, "c64", "901227-03.u4")):
         print("c64_chat: no C64 ROMs in %s: skipped" % a.roms)
@@ -177,6 +183,13 @@ def main():
     used_end = segments["BSS"][1] + 1
     if used_end > planned_end or used_end > 0xD000:
         fail("ld65 placed the program up to $%04X, beyond the plan's $%04X (or $D000)" % (used_end, planned_end))
+    under = re.search(r"the runtime's buffers \((\d+) bytes", out["a"])
+    if not under or "TLMBSS" not in segments:
+        fail("no runtime buffers under the KERNAL in the plan or the map")
+    first, last = segments["TLMBSS"]
+    if first != 0xE000 or last > 0xFFF9 or last + 1 - first > int(under.group(1)):
+        fail("ld65 placed the runtime's buffers at $%04X-$%04X: not within $E000-$FFF9 and the plan's %s bytes"
+             % (first, last, under.group(1)))
     prg = open(os.path.join(work, "a", "TINYLM.PRG"), "rb").read()
     from_disk = prg_from_d64(open(os.path.join(work, "a", "tinylm.d64"), "rb").read(), "TINYLM")
     if from_disk != prg:
@@ -215,6 +228,9 @@ def main():
     subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=open(os.path.join(work, "mame.log"), "wb"),
                    stderr=subprocess.STDOUT, env=env, cwd=work)
     screens = open(os.path.join(work, "screens.txt")).read() if os.path.exists(os.path.join(work, "screens.txt")) else ""
+    if "DONE\n" not in screens and a.expect_wrong:
+        print("the planted bug was caught: the program stopped answering (MAME's time ran out; see %s/mame.log)" % work)
+        return
     if "DONE\n" not in screens:
         fail("MAME stopped before the script finished (see %s/mame.log); screens so far:\n%s" % (work, screens[-2200:]))
     stray_lines = [l for l in screens.split("\n") if l.startswith("STRAY ")]
@@ -242,8 +258,14 @@ def main():
             got_rows.append(r.ljust(40))
         got = "".join(got_rows).rstrip()
         if got != shown(reply):
+            if a.expect_wrong:
+                print("the planted bug was caught: typed %r, the C64 shows %r, the oracle replies %r"
+                      % (line, got, shown(reply)))
+                return
             fail("typed %r (prompt %r): the C64 shows %r, the oracle replies %r" % (line, prompt, got, shown(reply)))
         print("typed %-34r -> %r" % (line, got))
+    if a.expect_wrong:
+        fail("the planted bug changed no reply: the comparison cannot fail")
     quit_screen = screens.split("QUIT\n")[1].lower()  # the shell leaves the upper case set: READY. shows as text
     if "bye." not in quit_screen or "ready." not in quit_screen.split("bye.")[1]:
         fail("RUN/STOP did not return to BASIC:\n" + quit_screen)

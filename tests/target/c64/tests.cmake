@@ -44,8 +44,18 @@ add_test(NAME target.c64.mutation.stray_io
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/c64_chat.py ${tinylm_c64_tiny}
     --work ${CMAKE_CURRENT_BINARY_DIR}/c64/stray_io --expect-stray
     --mutate "        inc $D020\n" "        inc $D021\n")
+# The runtime's buffers are in the RAM under the KERNAL ROM: with the ROM
+# left in while a token is computed, the runtime reads the ROM's bytes back
+# for what it wrote (a loop counter that never moves: the program stops
+# answering), and the run must show it.
+add_test(NAME target.c64.mutation.kernal_in
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/c64_chat.py ${tinylm_c64_tiny}
+    --work ${CMAKE_CURRENT_BINARY_DIR}/c64/kernal_in --expect-wrong
+    --mutate "        sta $01
+        ldx #<__ZEROPAGE_SIZE__" "        nop
+        ldx #<__ZEROPAGE_SIZE__")
 set_tests_properties(target.c64.confined_tiny target.c64.mutation.stray_tables target.c64.mutation.stray_io
-  PROPERTIES LABELS target TIMEOUT 300 SKIP_RETURN_CODE 77)
+  target.c64.mutation.kernal_in PROPERTIES LABELS target TIMEOUT 300 SKIP_RETURN_CODE 77)
 
 if("tinychat_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
   add_test(NAME target.c64.chat

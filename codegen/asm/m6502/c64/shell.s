@@ -26,9 +26,13 @@
 ; KERNAL call, so BASIC and either KERNAL (Commodore's, or the free
 ; open-roms used in the tests) find theirs unchanged.
 ; Memory: BASIC ROM banked out ($01 = $36) while the program runs, so the
-; model and its buffers may use $0801-$CFFF; restored on exit. RESTORE (the
-; NMI vector $0318) is ignored meanwhile: the KERNAL's handler would enter
-; BASIC.
+; code, the model and the shell's buffers may use $0801-$CFFF; and the
+; KERNAL ROM too ($01 = $35, I/O stays in) while a token is computed, so the
+; runtime's buffers (segment TLMBSS: activations, KV cache) live in the RAM
+; under it, $E000-$FFF9 (c64.cfg); $01 restored on exit. RESTORE is ignored
+; meanwhile: through the KERNAL's NMI vector $0318 (its handler would enter
+; BASIC) and, with the KERNAL banked out, through the CPU's own at $FFFA,
+; written into the RAM under the ROM at start (both point at an RTI).
 ; tlm_c64_state ($02A7, free under both KERNALs): 1 waiting for a line, 2
 ; computing a reply (the emulator test reads it).
 
@@ -68,8 +72,10 @@ start:  lda $01
         sta saved_nmi+1
         lda #<nmi_ignore
         sta $0318
+        sta $FFFA               ; the RAM under the KERNAL: read while it is out
         lda #>nmi_ignore
         sta $0319
+        sta $FFFB
         lda #$36                ; BASIC out, KERNAL and I/O in
         sta $01
         lda #<banner
@@ -202,8 +208,11 @@ reply:  lda #2
         sta $D020
         rts
 
-; enter: interrupts off, the runtime's zero page in, the border steps.
+; enter: interrupts off, the KERNAL ROM out (the runtime's buffers are
+; under it), the runtime's zero page in, the border steps.
 enter:  sei
+        lda #$35                ; RAM at $A000-$BFFF and $E000-$FFFF, I/O in
+        sta $01
         ldx #<__ZEROPAGE_SIZE__
 @swap:  lda TLM_ZP-1,x
         ldy zp_save-1,x
@@ -214,7 +223,7 @@ enter:  sei
         inc $D020
         rts
 
-; leave: the KERNAL's zero page back, interrupts on.
+; leave: the KERNAL's zero page and ROM back, interrupts on.
 leave:  ldx #<__ZEROPAGE_SIZE__
 @swap:  lda TLM_ZP-1,x
         ldy zp_save-1,x
@@ -222,6 +231,8 @@ leave:  ldx #<__ZEROPAGE_SIZE__
         sty TLM_ZP-1,x
         dex
         bne @swap
+        lda #$36                ; BASIC out, KERNAL and I/O in
+        sta $01
         cli
         rts
 

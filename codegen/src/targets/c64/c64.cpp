@@ -28,9 +28,11 @@ program_6502 c64_transformer_program(const transformer_tables& model, const std:
   struct fit {
     std::size_t code_bytes, buffers, total;
   };
+  // The shell's buffers are in the program's area; the runtime's in the RAM
+  // under the KERNAL (checked below).
   const auto fit_of = [&](const transformer_6502& c) {
     const std::size_t code_bytes = plan::shell_bytes + transformer_code_bytes(c);
-    const std::size_t buffers = total_bytes(c.buffers) + total_bytes(c64_shell_buffers(total_bytes(c.zero_page)));
+    const std::size_t buffers = total_bytes(c64_shell_buffers(total_bytes(c.zero_page)));
     return fit{code_bytes, buffers, code_bytes + c.table_bytes + buffers};
   };
   // The generated finishes are faster; a model that only fits without them
@@ -63,10 +65,15 @@ program_6502 c64_transformer_program(const transformer_tables& model, const std:
   if (total > room)
     throw error(fmt::format(
         "the model does not fit the c64 target: its tables need {} bytes, the code {} (the shell, the runtime "
-        "and {} generated for this model) and the buffers {} (activations, KV cache, the shell's): {} in all, "
-        "the C64 has {} (${:04X}-${:04X})",
+        "and {} generated for this model) and the shell's buffers {}: {} in all, the C64 has {} (${:04X}-${:04X})",
         code.table_bytes, code_bytes, code.code_bytes, buffers, total, room,
         plan::load_address, plan::io_start - 1));
+  const std::size_t runtime_buffers = total_bytes(code.buffers);
+  if (runtime_buffers > plan::under_kernal_size)
+    throw error(fmt::format(
+        "the model does not fit the c64 target: the runtime's buffers (activations, KV cache) need {} bytes, the "
+        "RAM under the KERNAL has {} (${:04X}-${:04X}); a shorter context or fewer layers need less",
+        runtime_buffers, plan::under_kernal_size, plan::under_kernal, plan::under_kernal + plan::under_kernal_size - 1));
 
   std::vector<ram_region>& map = p.ram_map;
   add_variables(map, plan::zero_page_start, code.zero_page, "zero page", "(swapped) ");
@@ -78,11 +85,15 @@ program_6502 c64_transformer_program(const transformer_tables& model, const std:
                                            "$02A7 is the program's state byte for tests)"});
   map.push_back({plan::load_address, plan::io_start - plan::load_address, "program",
                  fmt::format("BASIC line and code (at most {} bytes{}), the model ({} bytes of tables) and the "
-                             "buffers ({} bytes: activations, KV cache, the shell's; not loaded); {} bytes free",
+                             "buffers ({} bytes: the shell's; not loaded); {} bytes free",
                              code_bytes, generated ? "" : "; the rows finished by the runtime's loop, to fit",
                              code.table_bytes, buffers, room - total)});
   map.push_back({plan::io_start, 0x1000, "I/O", "VIC, SID, colour RAM, CIAs (never loaded)"});
-  map.push_back({0xE000, 0x2000, "KERNAL", "the KERNAL ROM (banked in)"});
+  map.push_back({plan::under_kernal, static_cast<std::size_t>(0x10000 - plan::under_kernal), "KERNAL",
+                 fmt::format("the KERNAL ROM, banked out while a token is computed; the RAM under it holds the "
+                             "runtime's buffers ({} bytes: activations, KV cache; not loaded); {} bytes free up to "
+                             "$FFF9, then the CPU's vectors (NMI: the program's RTI)",
+                             runtime_buffers, plan::under_kernal_size - runtime_buffers)});
 
   std::string banner = fmt::format("tinylm - {}", title);
   if (banner.size() > 39) banner.resize(39);

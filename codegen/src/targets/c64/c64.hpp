@@ -3,9 +3,10 @@
 // codegen/asm/m6502/c64/shell.s, the transformer runtime and the model) and a
 // D64 disk image holding it (cc1541). The memory plan is
 // codegen/asm/m6502/c64/c64.cfg: BASIC ROM banked out while the program runs,
-// code, model and buffers in $0801-$CFFF, nothing across $D000-$DFFF, the
-// runtime's zero page from $02 (BASIC's area, swapped in only while a token is
-// computed).
+// code, model and the shell's buffers in $0801-$CFFF, nothing across
+// $D000-$DFFF, the runtime's buffers in the RAM under the KERNAL ROM
+// ($E000-$FFF9, banked out while a token is computed), the runtime's zero
+// page from $02 (BASIC's area, swapped in only while a token is computed).
 #pragma once
 
 #include <cstddef>
@@ -21,6 +22,8 @@ namespace tinylm::gen {
 namespace c64_plan {
 inline constexpr std::uint32_t load_address = 0x0801;
 inline constexpr std::uint32_t io_start = 0xD000;     // nothing is loaded or kept from here
+inline constexpr std::uint32_t under_kernal = 0xE000; // the runtime's buffers (TLMBSS), not loaded
+inline constexpr std::size_t under_kernal_size = 0x1FFA;  // up to $FFF9: the CPU's vectors stay free
 inline constexpr std::size_t zero_page_start = 0x02;
 inline constexpr std::size_t zero_page_size = 0x8E;   // $02-$8F: BASIC's zero page
 inline constexpr std::size_t shell_bytes = 768;       // shell.s (code and text: 529 bytes) and the BASIC line
