@@ -73,7 +73,9 @@ part "the matmuls' row finishes" --mutate '        jsr mv_core
         lda @fin+2' '        jsr mv_core
         rts
         lda @fin+2'
-part "the multiply-accumulate loop" --mutate "        sec                     ; the carry is set at every row's start" \
+part "the weight matmuls' unrolled rows (mv_rows32: every matmul of whole blocks of 32 columns)" \
+  --mutate "        jmp mv_rows32" "        rts"
+part "mv_core's column loop (attention's scores and values; matmuls of other widths)" --mutate "        sec                     ; the carry is set at every row's start" \
   "        jmp @skipmac" --mutate '@nb:    dex
         bpl @mac' '@nb:    dex
         bpl @mac

@@ -199,6 +199,32 @@ set_tests_properties(target6502.transformer.embedding_shifts PROPERTIES FIXTURES
 tinylm_transformer_mutant(requantize_carry --embedding-fracs 12 9
   --mutate "lda tlm_r,y\n        clc\n        adc #1" "lda tlm_r,y\n        clc\n        adc #0")
 
+# A wide transformer trained here (d_model 64: its matmuls of 64 columns run
+# mv_rows32 in two blocks of 32; the FFN's W2 has 32 columns, one block; the
+# bundled models' 32 columns run one block), and mutants of mv_rows32: the
+# borrow into bits 16-23 dropped, the second block's x read from the first
+# block's place, the second block started from the squares again.
+set(tinylm_wide_transformer ${CMAKE_CURRENT_BINARY_DIR}/target6502/wide_transformer/model)
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/target6502/wide_transformer)
+add_test(NAME target6502.transformer.train_wide
+  COMMAND tinylm-gen train transformer --corpus ${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat.txt
+    --vocab 64 --d-model 64 --heads 4 --layers 1 --ffn 32 --context 10 --min-reply 4 --epochs 2 --seed 5
+    --threads 2 -q -o ${tinylm_wide_transformer})
+set_tests_properties(target6502.transformer.train_wide PROPERTIES LABELS target6502 TIMEOUT 300
+                     FIXTURES_SETUP tinylm_wide_transformer)
+tinylm_target6502_transformer_test(wide ${tinylm_wide_transformer}.safetensors
+  --prompts ${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat-heldout.txt --max-prompts 60)
+set_tests_properties(target6502.transformer.wide PROPERTIES FIXTURES_REQUIRED tinylm_wide_transformer)
+function(tinylm_wide_mutant name)
+  tinylm_target6502_transformer_test(mutation.${name} ${tinylm_wide_transformer}.safetensors
+    --max-prompts 0 ${ARGN} --expect-mismatch)
+  set_tests_properties(target6502.transformer.mutation.${name} PROPERTIES FIXTURES_REQUIRED tinylm_wide_transformer)
+endfunction()
+tinylm_wide_mutant(rows32_borrow --mutate "        dec mv_r0+2" "        nop\n        nop")
+tinylm_wide_mutant(rows32_next_x --mutate "        adc #32\n        sta tlm_in" "        adc #0\n        sta tlm_in")
+tinylm_wide_mutant(rows32_next_init --mutate "lda #<mr_next\n        sta mr_init+1\n        lda #>mr_next"
+  "lda #<mr_first\n        sta mr_init+1\n        lda #>mr_first")
+
 # The bundled transformers (rebuilt from their recorded commands by the
 # zoo.reproducible tests of the g++ build): every held-out chat prompt; the
 # text model with short continuations (its context is 64).

@@ -209,7 +209,8 @@ std::vector<std::string> statements(const std::string& source) {
 }  // namespace
 
 std::size_t transformer_code_bytes(const transformer_6502& code) {
-  return transformer_runtime_code_bytes + code.code_bytes + 255;  // 255: the worst padding before the page-aligned tables
+  return transformer_runtime_code_bytes + (code.rows32 ? transformer_rows32_code_bytes : 0) + code.code_bytes +
+         255;  // 255: the worst padding before the page-aligned tables
 }
 
 std::size_t instruction_bytes(const std::string& source) {
@@ -240,7 +241,7 @@ std::size_t data_bytes(const std::string& source) {
   return bytes;
 }
 
-transformer_6502 emit_transformer_6502(const transformer_tables& model, bool generated_finishes) {
+transformer_6502 emit_transformer_6502(const transformer_tables& model, bool generated_finishes, bool rows32) {
   const tf::model_view m = model.view();
   if (const char* e = tf::validate_shape(m)) throw error(fmt::format("the model is invalid: {}", e));
   const std::size_t d = m.d_model, H = m.heads, hd = m.head_size(), L = m.layers, F = m.ffn, T = m.context,
@@ -262,6 +263,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
                               rs.length(r) - 1));
 
   transformer_6502 out;
+  out.rows32 = rows32;
   out.zero_page = {{"tlm_plo", 2, "the squares' low page + (a + 128): D[255 + a - w]", ""},
                    {"tlm_phi", 2, "the same on the high page", ""},
                    {"tlm_in", 2, "a matmul's input vector", ""},
@@ -278,13 +280,16 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
                    {"tlm_q3", 2, "the quarter squares of differences + 255 - b (low bytes)", ""},
                    {"tlm_q4", 2, "... (high bytes)", ""},
                    {"nm_p", 8, "rmsnorm: a product", ""},
-                   {"nm_tl", 1, "a byte product's low byte", ""}};
+                   {"nm_tl", 1, "a byte product's low byte", ""},
+                   {"mv_r0", 3, "mv_rows32: a row's sum (24 bits)", ""},
+                   {"mv_cw", 2, "mv_rows32: the next column's address", ""}};
   const std::string Ts = std::to_string(T), HDs = std::to_string(hd);
   out.buffers = {
       {"mv_w", 2, "mv_core: column 0", ""}, {"mv_stride", 2, "bytes between columns", ""},
       {"mv_rows", 1, "", ""}, {"mv_cols", 1, "", ""}, {"mv_j", 1, "", ""}, {"mv_shift", 1, "", ""},
       {"mv_mode", 1, "", ""}, {"mv_lo", 1, "", ""}, {"mv_hi", 1, "", ""}, {"mv_sa", 3, "sum of the input's squares", ""},
-      {"mv_savex", 1, "", ""}, {"mv_t", 1, "", ""},
+      {"mv_savex", 1, "", ""}, {"mv_t", 1, "", ""}, {"mv_blocks", 1, "mv_rows32: blocks of 32 columns left", ""},
+      {"mv_in", 2, "mv_rows32: tlm_in on entry", ""},
       {"mv_acc0", max_6502_rows, "the rows' accumulators, bits 0-7", ""},
       {"mv_acc1", max_6502_rows, "bits 8-15", ""}, {"mv_acc2", max_6502_rows, "bits 16-23", ""},
       {"um_a", 4, "attention: |the weighted sum of the values|", ""},
@@ -357,6 +362,7 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
                                 {"MERGES", std::to_string(tok.merge_count)},
                                 {"FIRST_MERGE", std::to_string(tinylm::bpe::first_base + tok.base_count)},
                                 {"REPLIES", std::to_string(rs.count)},
+                                {"ROWS32", rows32 ? "1" : "0"},
                                 {"ZERO_PAGE", reservation_lines(out.zero_page)},
                                 {"BUFFERS", buffers}})};
 

@@ -37,13 +37,17 @@ struct transformer_6502 {
   std::size_t table_bytes = 0;           // the data of transformer_tables.s (with the squares and exp tables, descriptors)
   std::size_t code_bytes = 0;            // its code: the list of a token's stages and the generated finishes
   std::vector<asm_variable> zero_page;   // the runtime's zero page, in order
-  std::vector<asm_variable> buffers;     // its RAM (BSS): activations, the KV cache, work areas
+  std::vector<asm_variable> buffers;     // its RAM (segment TLMBSS): activations, the KV cache, work areas
+  bool rows32 = true;                    // mv_rows32 assembled (emit_transformer_6502's `rows32`)
 };
 
 // The bytes of the runtime's own code (transformer_runtime.s assembled; the
 // model's generated code is code_bytes), measured with ld65's map, with room
-// to spare; a target's plan adds it to the model's.
+// to spare; a target's plan adds it to the model's: 7,693 bytes on
+// 2026-12-05 without mv_rows32, whose unrolled columns and their setup add
+// 1,925.
 inline constexpr std::size_t transformer_runtime_code_bytes = 7936;
+inline constexpr std::size_t transformer_rows32_code_bytes = 1984;
 
 // The code bytes a target plans for a transformer program besides its own
 // shell: the runtime, the model's generated code, and the padding before the
@@ -66,7 +70,11 @@ inline constexpr std::size_t max_6502_rows = 128;  // d_model, ffn, vocabulary, 
 // power of two, a dimension above max_6502_rows, heads x context above 256,
 // a weight row whose dot product could leave 24 bits).
 // With `generated_finishes` false, every matmul's rows are finished by the
-// runtime's mv_finish (slower, about 2.5 KB less code for 2 layers).
-transformer_6502 emit_transformer_6502(const transformer_tables& model, bool generated_finishes = true);
+// runtime's mv_finish (slower, about 2.5 KB less code for 2 layers); with
+// `rows32` false, the matmuls of whole blocks of 32 columns run mv_core's
+// column loop instead of mv_rows32 (about 0.2 s a token slower at d_model 32,
+// 1,925 bytes less code).
+transformer_6502 emit_transformer_6502(const transformer_tables& model, bool generated_finishes = true,
+                                       bool rows32 = true);
 
 }  // namespace tinylm::gen
