@@ -9,6 +9,10 @@
 #   RUNS       executions per target (default 10000000; hours on 2 cores)
 #   BUILD_DIR  default build/sanitize (cmake --preset sanitize)
 #   WORK       default build/fuzz-bench (the grown corpora, kept between runs)
+#   env TIMEOUT  seconds per input before libFuzzer calls it a hang (default
+#              10, as in the suite; an input takes well under a second, but
+#              a run starved of CPU beside builds can pass 10 s: the long
+#              campaigns of bench/RESULTS.md section 12 used 60)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-10000000}
@@ -29,7 +33,7 @@ for name in model_file corpus prompt; do
   log="$work/$name/log.txt"
   start=$(date +%s)
   status=ok
-  "$build/tests/fuzz/fuzz_$name" -timeout=10 -rss_limit_mb=1024 -runs="$runs" -print_final_stats=1 \
+  "$build/tests/fuzz/fuzz_$name" -timeout="${TIMEOUT:-10}" -rss_limit_mb=1024 -runs="$runs" -print_final_stats=1 \
     -artifact_prefix="$work/$name/" "$work/$name/corpus" "$root/tests/fuzz/seeds/$name" > "$log" 2>&1 || status="CRASH (see $log)"
   seconds=$(( $(date +%s) - start ))
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
