@@ -57,6 +57,23 @@ add_test(NAME target.c64.mutation.kernal_in
 set_tests_properties(target.c64.confined_tiny target.c64.mutation.stray_tables target.c64.mutation.stray_io
   target.c64.mutation.kernal_in PROPERTIES LABELS target TIMEOUT 300 SKIP_RETURN_CODE 77)
 
+# A model that fits only without the fast paths (2 layers, FFN 128: the
+# runtime's row limit; one epoch of training, only its shape matters): the
+# plan must say so (the rows finished by the runtime's loop, the matmuls
+# column by column: TLM_ROWS32 = 0 assembled), and it must chat with the
+# oracle's replies.
+set(tinylm_c64_lean ${CMAKE_CURRENT_BINARY_DIR}/c64/lean_model/model)
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/c64/lean_model)
+add_test(NAME target.c64.lean_train
+  COMMAND sh -c "'$<TARGET_FILE:tinylm-gen>' train transformer --corpus '${PROJECT_SOURCE_DIR}/codegen/corpus/tinychat.txt' --form chat --seed 1 --epochs 1 --vocab 128 --d-model 32 --heads 4 --layers 2 --ffn 128 --context 20 --min-reply 6 --threads 2 -q -o '${tinylm_c64_lean}' && '$<TARGET_FILE:tinylm-gen>' emit --target c64 --model '${tinylm_c64_lean}.safetensors' -o '${tinylm_c64_lean}_emit' > '${tinylm_c64_lean}_emit.txt' && grep -q 'the rows finished by the runtime.s loop, to fit. the matmuls column by column, to fit' '${tinylm_c64_lean}_emit.txt'")
+set_tests_properties(target.c64.lean_train PROPERTIES LABELS target TIMEOUT 300 FIXTURES_SETUP tinylm_c64_lean)
+add_test(NAME target.c64.lean_chat
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/c64_chat.py --gen $<TARGET_FILE:tinylm-gen>
+    --model ${tinylm_c64_lean}.safetensors --roms ${TINYLM_C64_ROMS} --mame ${TINYLM_MAME}
+    --prompts ${CMAKE_CURRENT_LIST_DIR}/prompts_short.txt --work ${CMAKE_CURRENT_BINARY_DIR}/c64/lean_chat)
+set_tests_properties(target.c64.lean_chat PROPERTIES LABELS target TIMEOUT 300 SKIP_RETURN_CODE 77
+                     FIXTURES_REQUIRED tinylm_c64_lean)
+
 if("tinychat_transformer" IN_LIST TINYLM_ZOO_TRANSFORMER_MODELS)
   add_test(NAME target.c64.chat
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/c64_chat.py
