@@ -79,6 +79,19 @@ inline std::vector<std::uint8_t> columns(const request& r) {
   return out;
 }
 
+// A benchmark's request: every weight drawn uniformly from the format's
+// values (ternary: a third zeros), x uniform in -127..127 with no zero (a
+// zero column would be skipped, not measured).
+inline request bench_request(format f, std::size_t rows, std::size_t cols, std::mt19937& rng) {
+  request r{f, rows, cols, std::vector<std::int8_t>(rows * cols), std::vector<std::int8_t>(cols), "bench"};
+  const std::vector<int> values = values_of(f);
+  for (std::int8_t& v : r.w) v = static_cast<std::int8_t>(values[rng() % values.size()]);
+  for (std::int8_t& v : r.x) v = static_cast<std::int8_t>(static_cast<int>(rng() % 255) - 127);
+  for (std::int8_t& v : r.x)
+    if (v == 0) v = 1;
+  return r;
+}
+
 // Requests of every format from a seed: every shape of `row_counts` x
 // {1, 2, 5, 32, 33, 64, 255, 256} columns (every padding of a last byte),
 // weights random with a random share of zeros, x with 0, -128 and 127 and

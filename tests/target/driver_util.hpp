@@ -55,6 +55,19 @@ inline void run_or_fail(const std::string& command, const std::string& what, con
     throw failure(fmt::format("{} failed (exit status {}):\n  {}\n{}", what, status, command, read_file(log)));
 }
 
+// `text` (the file `name`) with each --mutate FROM TO pair applied: the first
+// FROM replaced by TO; a FROM that does not occur fails (a mutant that
+// changes nothing would pass as caught for the wrong reason).
+template <class Pairs>
+std::string mutated(std::string text, const Pairs& mutations, const std::string& name) {
+  for (const auto& [from, to] : mutations) {
+    const std::size_t at = text.find(from);
+    if (at == std::string::npos) throw failure(fmt::format("--mutate: '{}' is not in {}", from, name));
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
 // At most `limit` bytes of s as a quoted C string (\xNN for the others).
 inline std::string shown(std::string_view s, std::size_t limit = 60) {
   std::string out;

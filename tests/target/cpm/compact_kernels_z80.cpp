@@ -51,7 +51,10 @@ namespace {
 
 // The harness's addresses (compact_main_z80.asm).
 constexpr std::uint16_t entry_init = 0x100, entry_run = 0x103, params = 0x106;
-constexpr std::uint16_t at_w = 0x1000, at_x = 0x9000, at_acc = 0xA000;
+constexpr std::uint16_t at_w = 0x1000, at_x = 0x9000, at_tables = 0x9100, at_acc = 0xA000;
+// mvz_init's tables (MVZ_TABLES): 9 pages of codes, then int4's 2 product
+// pages, which every int4 call rewrites.
+constexpr std::size_t code_pages = 9, product_pages = 2;
 constexpr std::size_t max_weight_bytes = 0x8000;
 constexpr std::uint16_t stack_top = 0xFF00, stack_bottom = 0xFE00;  // the calls' 256 bytes
 
@@ -92,13 +95,9 @@ struct options {
 std::string assemble(const options& o) {
   const fs::path work = o.work;
   const fs::path src = fs::path(TINYLM_SOURCE_DIR);
-  std::string kernels = read_file(src / "codegen/asm/z80/matvec_compact.asm");
-  for (const auto& [from, to] : o.mutations) {
-    const std::size_t at = kernels.find(from);
-    if (at == std::string::npos) throw failure(fmt::format("--mutate: '{}' is not in matvec_compact.asm", from));
-    kernels.replace(at, from.size(), to);
-  }
-  write_file(work / "matvec_compact.asm", kernels);
+  write_file(work / "matvec_compact.asm",
+             tinylm::test::mutated(read_file(src / "codegen/asm/z80/matvec_compact.asm"), o.mutations,
+                                   "matvec_compact.asm"));
   write_file(work / "compact_main_z80.asm", read_file(src / "tests/target/cpm/compact_main_z80.asm"));
   // Both assemblers resolve the include from the working directory.
   const std::string cd = "cd " + quote(work.string()) + " && ";
@@ -161,7 +160,7 @@ std::string check(const machine& booted, const request& r, std::mt19937& rng, st
     const bool acc = a >= at_acc && a < at_acc + 768u;
     const std::size_t row = (a - at_acc) % 256;
     if (acc && (row < r.rows || row == slack)) continue;
-    if (a >= 0x9100 && a < 0x9100 + 11 * 256 && (a - 0x9100) / 256 >= 9) continue;  // int4's product pages
+    if (a >= at_tables + 256 * code_pages && a < at_tables + 256 * (code_pages + product_pages)) continue;
     if (m.mem[a] != before.mem[a]) return fmt::format("{}: the kernel wrote 0x{:04x}", r.label, a);
   }
   return "";
@@ -173,11 +172,7 @@ int bench(const machine& booted, const options& o) {
   for (format f : formats) {
     for (const auto& [rows, cols] :
          std::vector<std::pair<std::size_t, std::size_t>>{{32, 32}, {64, 32}, {32, 64}, {128, 32}, {64, 256}}) {
-      request r{f, rows, cols, std::vector<std::int8_t>(rows * cols), std::vector<std::int8_t>(cols), "bench"};
-      const std::vector<int> values = values_of(f);
-      for (std::int8_t& v : r.w) v = static_cast<std::int8_t>(values[rng() % values.size()]);
-      for (std::int8_t& v : r.x) v = static_cast<std::int8_t>(static_cast<int>(rng() % 255) - 127);
-      for (std::int8_t& v : r.x) if (v == 0) v = 1;
+      const request r = bench_request(f, rows, cols, rng);
       std::uint64_t t = 0;
       if (const std::string d = check(booted, r, rng, &t); !d.empty()) throw failure(d);
       fmt::print("| {} | {} x {} | {:.1f} |\n", name_of(f), rows, cols,

@@ -23,7 +23,6 @@
 // zeros; 2-bit and int4: the codes alike).
 #include <fmt/core.h>
 
-#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <random>
@@ -79,13 +78,9 @@ struct options {
 fs::path build(const options& o) {
   const fs::path work = o.work;
   const fs::path src = fs::path(TINYLM_SOURCE_DIR);
-  std::string kernels = read_file(src / "codegen/asm/m6502/matvec_compact.s");
-  for (const auto& [from, to] : o.mutations) {
-    const std::size_t at = kernels.find(from);
-    if (at == std::string::npos) throw failure(fmt::format("--mutate: '{}' is not in matvec_compact.s", from));
-    kernels.replace(at, from.size(), to);
-  }
-  write_file(work / "matvec_compact.s", kernels);
+  write_file(work / "matvec_compact.s",
+             tinylm::test::mutated(read_file(src / "codegen/asm/m6502/matvec_compact.s"), o.mutations,
+                                   "matvec_compact.s"));
   // Both sources in the work directory: cl65 writes each object beside its
   // source, and the source tree is not the test's to write.
   write_file(work / "compact_main.s", read_file(src / "tests/target/sim6502/compact_main.s"));
@@ -154,11 +149,7 @@ int bench(const options& o, const fs::path& prg) {
   fmt::print("| kernel | rows x cols | cycles per weight |\n|---|---|---:|\n");
   for (format f : formats) {
     for (const auto& [rows, cols] : std::vector<std::pair<std::size_t, std::size_t>>{{32, 32}, {64, 32}, {32, 64}, {128, 32}}) {
-      request r{f, rows, cols, std::vector<std::int8_t>(rows * cols), std::vector<std::int8_t>(cols), "bench"};
-      const std::vector<int> values = values_of(f);
-      for (std::int8_t& v : r.w) v = static_cast<std::int8_t>(values[rng() % values.size()]);
-      for (std::int8_t& v : r.x) v = static_cast<std::int8_t>(static_cast<int>(rng() % 255) - 127);  // no zero skipped by luck
-      for (std::int8_t& v : r.x) if (v == 0) v = 1;
+      const request r = bench_request(f, rows, cols, rng);
       std::uint64_t c1 = 0, c11 = 0;
       const std::string out = simulate(o, prg, {r}, 1, true, &c1);
       if (const std::string d = disagreement({r}, out); !d.empty()) throw failure(d);
