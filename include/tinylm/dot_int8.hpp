@@ -29,6 +29,7 @@
 //   everywhere.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 
@@ -48,6 +49,25 @@
 #endif
 
 namespace tinylm {
+
+// A byte of packed weights: the compact kernels (int4.hpp, matvec_int2.hpp,
+// ternary.hpp) read rows of std::uint8_t, or of std::int8_t when the packed
+// bytes sit in a model's one int8 weight array (transformer.hpp with
+// weight_format.hpp); a byte is taken modulo 256 either way.
+template <class B>
+concept weight_byte = std::same_as<B, std::uint8_t> || std::same_as<B, std::int8_t>;
+
+template <weight_byte B>
+[[gnu::always_inline]] constexpr unsigned byte_value(B b) noexcept {
+  return static_cast<std::uint8_t>(b);
+}
+
+// The same bytes as std::uint8_t, for a run-time fast path (an int8_t object
+// may be read through an unsigned char glvalue).
+template <weight_byte B>
+inline const std::uint8_t* as_uint8(const B* p) noexcept {
+  return reinterpret_cast<const std::uint8_t*>(p);
+}
 
 constexpr std::int32_t dot_int8_reference(const std::int8_t* a, const std::int8_t* b, std::size_t n) noexcept {
   std::int32_t acc = 0;

@@ -75,8 +75,12 @@ constexpr std::int32_t wrapping_mac(std::int32_t acc, std::int32_t a, std::int32
                                    static_cast<std::uint32_t>(a) * static_cast<std::uint32_t>(b));
 }
 
-// Saturating left shift of an int32 into the int32 range, 0 <= shift <= 31.
+// Saturating left shift of an int32 into the int32 range, shift >= 0 (any:
+// a transformer with extreme fractions can ask for more than 31).
 constexpr std::int32_t saturating_shift_left(std::int32_t x, int shift) noexcept {
+  // (|x| >= 1 shifted by 32 or more is beyond int32 whatever x is; the
+  // product below stays inside int64 for shifts up to 31)
+  if (shift >= 32) return x > 0 ? INT32_MAX : (x < 0 ? INT32_MIN : 0);
   const std::int64_t v = std::int64_t{x} * (std::int64_t{1} << shift);
   return static_cast<std::int32_t>(v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : v));
 }

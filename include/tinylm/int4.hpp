@@ -50,8 +50,9 @@ constexpr std::size_t int4_row_bytes(std::size_t cols) noexcept { return (cols +
 }
 
 // Weight q of column j of a packed row.
-[[gnu::always_inline]] constexpr std::int32_t int4_weight(const std::uint8_t* row, std::size_t j) noexcept {
-  return int4_decode(static_cast<unsigned>(row[j / 2]) >> (4 * (j % 2)));
+template <weight_byte Byte>
+[[gnu::always_inline]] constexpr std::int32_t int4_weight(const Byte* row, std::size_t j) noexcept {
+  return int4_decode(byte_value(row[j / 2]) >> (4 * (j % 2)));
 }
 
 // Packs rows x cols weights (row-major, each in -8..7) into
@@ -69,7 +70,8 @@ constexpr void pack_int4(const std::int8_t* w, std::size_t rows, std::size_t col
   }
 }
 
-constexpr std::int32_t dot_int4_int8_reference(const std::uint8_t* row, const std::int8_t* x,
+template <weight_byte Byte>
+constexpr std::int32_t dot_int4_int8_reference(const Byte* row, const std::int8_t* x,
                                                std::size_t cols) noexcept {
   std::int32_t acc = 0;
   for (std::size_t j = 0; j < cols; ++j) acc += int4_weight(row, j) * x[j];
@@ -113,9 +115,10 @@ inline std::int32_t dot_int4_int8_fast(const std::uint8_t* row, const std::int8_
 
 }  // namespace detail
 
-constexpr std::int32_t dot_int4_int8(const std::uint8_t* row, const std::int8_t* x, std::size_t cols) noexcept {
+template <weight_byte Byte>
+constexpr std::int32_t dot_int4_int8(const Byte* row, const std::int8_t* x, std::size_t cols) noexcept {
   if (std::is_constant_evaluated()) return dot_int4_int8_reference(row, x, cols);
-  return detail::dot_int4_int8_fast(row, x, cols);
+  return detail::dot_int4_int8_fast(as_uint8(row), x, cols);
 }
 
 constexpr void matvec_int4_int8(const std::uint8_t* W, const std::int8_t* x, std::int8_t* y, std::size_t rows,

@@ -71,8 +71,9 @@ constexpr std::size_t int2_row_bytes(std::size_t cols) noexcept { return (cols +
 }
 
 // Weight of column j in a packed row.
-[[gnu::always_inline]] constexpr std::int32_t int2_weight(const std::uint8_t* row, std::size_t j) noexcept {
-  return int2_decode(static_cast<unsigned>(row[j / 4]) >> (2 * (j % 4)));
+template <weight_byte Byte>
+[[gnu::always_inline]] constexpr std::int32_t int2_weight(const Byte* row, std::size_t j) noexcept {
+  return int2_decode(byte_value(row[j / 4]) >> (2 * (j % 4)));
 }
 
 // Packs rows x cols weights (row-major int8 values in {-2,-1,0,1}) into
@@ -255,7 +256,8 @@ constexpr void matvec_int2(const std::uint8_t* W, const std::int16_t* x, const s
 //   int4.hpp and ternary.hpp). |w * x| <= 2 * 128 = 2^8: a 24-bit
 //   accumulator is exact for cols <= 32767. Run time: 64 weights at a time
 //   decoded through int2_table into a 64-byte buffer, then dot_int8.
-constexpr std::int32_t dot_int2_int8_reference(const std::uint8_t* row, const std::int8_t* x,
+template <weight_byte Byte>
+constexpr std::int32_t dot_int2_int8_reference(const Byte* row, const std::int8_t* x,
                                                std::size_t cols) noexcept {
   std::int32_t acc = 0;
   for (std::size_t j = 0; j < cols; ++j) acc += int2_weight(row, j) * x[j];
@@ -279,9 +281,10 @@ inline std::int32_t dot_int2_int8_fast(const std::uint8_t* row, const std::int8_
 }
 }  // namespace detail
 
-constexpr std::int32_t dot_int2_int8(const std::uint8_t* row, const std::int8_t* x, std::size_t cols) noexcept {
+template <weight_byte Byte>
+constexpr std::int32_t dot_int2_int8(const Byte* row, const std::int8_t* x, std::size_t cols) noexcept {
   if (std::is_constant_evaluated()) return dot_int2_int8_reference(row, x, cols);
-  return detail::dot_int2_int8_fast(row, x, cols);
+  return detail::dot_int2_int8_fast(as_uint8(row), x, cols);
 }
 
 constexpr void matvec_int2_int8(const std::uint8_t* W, const std::int8_t* x, std::int8_t* y, std::size_t rows,

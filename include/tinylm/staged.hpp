@@ -16,8 +16,8 @@
 //     embedding rows, then per layer Wq, Wk, Wv, Wo, W1, W2, then the head),
 //     each matrix in blocks of as many whole rows as the buffer holds, and
 //     the arithmetic is the resident path's (step_from), block by block.
-//     Needs buffer_bytes >= transformer::min_block_bytes(m) = max(d, F)
-//     (one row of the widest matrix; plan().min_stage_bytes); m.weights is
+//     Needs buffer_bytes >= transformer::min_block_bytes(m): the longest
+//     row (max(d, F) for an all-int8 model; plan().min_stage_bytes); m.weights is
 //     not used (it may be nullptr).
 //     The result says whether every read succeeded: when one fails, the
 //     reply so far is returned with ok == false (nothing hangs, nothing is

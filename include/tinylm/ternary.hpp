@@ -50,8 +50,9 @@ inline constexpr unsigned ternary_power[5] = {1, 3, 9, 27, 81};
 }
 
 // Weight q of column j of a packed row.
-[[gnu::always_inline]] constexpr std::int32_t ternary_weight(const std::uint8_t* row, std::size_t j) noexcept {
-  return ternary_decode(row[j / 5], j % 5);
+template <weight_byte Byte>
+[[gnu::always_inline]] constexpr std::int32_t ternary_weight(const Byte* row, std::size_t j) noexcept {
+  return ternary_decode(byte_value(row[j / 5]), j % 5);
 }
 
 // Packs rows x cols weights (row-major, each in {-1, 0, 1}) into
@@ -74,13 +75,15 @@ constexpr void pack_ternary(const std::int8_t* w, std::size_t rows, std::size_t 
 
 // nullptr when every byte of a packed tensor is a valid group of five
 // (0..242), else the problem.
-constexpr const char* validate_ternary(const std::uint8_t* W, std::size_t bytes) noexcept {
+template <weight_byte Byte>
+constexpr const char* validate_ternary(const Byte* W, std::size_t bytes) noexcept {
   for (std::size_t b = 0; b < bytes; ++b)
-    if (W[b] > 242) return "a ternary byte is larger than 242 (3^5 - 1)";
+    if (byte_value(W[b]) > 242) return "a ternary byte is larger than 242 (3^5 - 1)";
   return nullptr;
 }
 
-constexpr std::int32_t dot_ternary_int8_reference(const std::uint8_t* row, const std::int8_t* x,
+template <weight_byte Byte>
+constexpr std::int32_t dot_ternary_int8_reference(const Byte* row, const std::int8_t* x,
                                                   std::size_t cols) noexcept {
   std::int32_t acc = 0;
   for (std::size_t j = 0; j < cols; ++j) acc += ternary_weight(row, j) * x[j];
@@ -120,9 +123,10 @@ inline std::int32_t dot_ternary_int8_fast(const std::uint8_t* row, const std::in
 
 }  // namespace detail
 
-constexpr std::int32_t dot_ternary_int8(const std::uint8_t* row, const std::int8_t* x, std::size_t cols) noexcept {
+template <weight_byte Byte>
+constexpr std::int32_t dot_ternary_int8(const Byte* row, const std::int8_t* x, std::size_t cols) noexcept {
   if (std::is_constant_evaluated()) return dot_ternary_int8_reference(row, x, cols);
-  return detail::dot_ternary_int8_fast(row, x, cols);
+  return detail::dot_ternary_int8_fast(as_uint8(row), x, cols);
 }
 
 constexpr void matvec_ternary_int8(const std::uint8_t* W, const std::int8_t* x, std::int8_t* y, std::size_t rows,

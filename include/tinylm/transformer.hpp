@@ -6,7 +6,8 @@
 // heads H (head size hd = d / H), layers L, FFN width F, context T.
 //
 // Numbers. Every tensor is fixed point with a power-of-two scale: an int8
-// weight w with fraction f stands for w / 2^f, the residual stream is int16
+// weight w with fraction f stands for w / 2^f (a compact weight q of a row
+// with exponent e, weight_format.hpp, for q * 2^e / 2^f), the residual stream is int16
 // Q8.8 (x / 256), and every matmul input is int8 with its own fraction. The
 // fractions are the model's `fracs` (int8, may be negative):
 //   global  tok, pos (the embeddings), af (the final norm's output), head
@@ -22,7 +23,9 @@
 //   for each layer l:
 //     h    = rmsnorm(x, norm1_l)                      (rmsnorm.hpp, Q8.8)
 //     a    = sat8(requantize(h, 8 - a1))
-//     q    = matvec_int8_int8(Wq, a, shift wq + a1 - q)     (and k, v alike)
+//     q    = matvec_rows(Wq, a, shift wq + a1 - q)   (and k, v alike; every
+//            matrix product is weight_format.hpp's for the matrix's format:
+//            a compact row's exponent e makes its shift s - e)
 //     K[l][p] = k, V[l][p] = v                        (the KV cache, int8)
 //     per head h (its hd columns):
 //       s_j   = sat16(requantize(dot(q_h, K[l][j]_h), q + k + att_shift - 8)),
@@ -36,7 +39,7 @@
 //               (the weighted mean of the values, fraction v)
 //     x    = sat16(x + requantize(Wo o, wo + v - 8))   (row by row)
 //     h    = rmsnorm(x, norm2_l);  a = sat8(requantize(h, 8 - a2))
-//     u    = matvec_int8_int8(W1, a, shift w1 + a2 - u, clamp 0 .. 127)  (ReLU)
+//     u    = matvec_rows(W1, a, shift w1 + a2 - u, clamp 0 .. 127)  (ReLU)
 //     x    = sat16(x + requantize(W2 u, w2 + u - 8))
 //   h      = rmsnorm(x, final_norm);  a = sat8(requantize(h, 8 - af))
 //   logit_v = sat16(requantize(dot(head_v, a), head + af - 8))    (Q8.8)
@@ -83,6 +86,7 @@
 #include "rmsnorm.hpp"
 #include "sampling.hpp"
 #include "softmax.hpp"
+#include "weight_format.hpp"
 
 namespace tinylm::transformer {
 
@@ -98,11 +102,19 @@ enum layer_frac : std::size_t {
   frac_a1, frac_wq, frac_wk, frac_wv, frac_q, frac_k, frac_v, frac_wo, frac_a2, frac_w1, frac_u, frac_w2, layer_fracs
 };
 
+// The matrices of a layer, in their weight-array order.
+enum layer_matrix : std::size_t { matrix_wq, matrix_wk, matrix_wv, matrix_wo, matrix_w1, matrix_w2, layer_matrices };
+
 // A non-owning view of a model (generated headers, model files, the trainer).
 // Weights, laid end to end: tok V x d, pos T x d, per layer Wq, Wk, Wv, Wo
 // (d x d), W1 (F x d), W2 (d x F), then head V x d unless tied; all
-// row-major, a row per output. Gains (Q8.8): per layer norm1, norm2 (d each),
-// then the final norm (d).
+// row-major, a row per output. Each matrix has its weight format
+// (weight_format.hpp: int8, or a compact format whose rows carry their
+// exponent), `formats`: per layer Wq, Wk, Wv, Wo, W1, W2, then the head
+// (int8 when tied: it is the token embedding); nullptr: every matrix int8.
+// The embeddings are int8 (a row is read once per token: a lookup, not a
+// matmul). Gains (Q8.8): per layer norm1, norm2 (d each), then the final
+// norm (d).
 struct model_view {
   bpe::tokenizer_view tokenizer;
   std::size_t vocab = 0, d_model = 0, heads = 0, layers = 0, ffn = 0, context = 0;
@@ -113,28 +125,59 @@ struct model_view {
   const std::int16_t* gains = nullptr;
   const std::int8_t* fracs = nullptr;  // global_fracs + layers * layer_fracs
   reply_set_view replies;              // chat: reply_set.hpp (token ids); empty: unconstrained
+  const std::uint8_t* formats = nullptr;  // format_count() weight_format codes, or nullptr (all int8)
 
   constexpr std::size_t head_size() const noexcept { return heads == 0 ? 0 : d_model / heads; }
-  constexpr std::size_t layer_weights() const noexcept { return 4 * d_model * d_model + 2 * d_model * ffn; }
+  constexpr std::size_t format_count() const noexcept { return layers * layer_matrices + 1; }
+  constexpr weight_format format(std::size_t l, layer_matrix k) const noexcept {
+    return formats == nullptr ? weight_format::int8 : static_cast<weight_format>(formats[l * layer_matrices + k]);
+  }
+  constexpr weight_format head_format() const noexcept {
+    return formats == nullptr ? weight_format::int8 : static_cast<weight_format>(formats[layers * layer_matrices]);
+  }
+  // A matrix's rows and columns (its fan-in).
+  constexpr std::size_t matrix_rows(layer_matrix k) const noexcept { return k == matrix_w1 ? ffn : d_model; }
+  constexpr std::size_t matrix_cols(layer_matrix k) const noexcept { return k == matrix_w2 ? ffn : d_model; }
+  constexpr std::size_t matrix_bytes(std::size_t l, layer_matrix k) const noexcept {
+    return tinylm::matrix_bytes(format(l, k), matrix_rows(k), matrix_cols(k));
+  }
+  constexpr std::size_t layer_bytes(std::size_t l) const noexcept {
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < layer_matrices; ++k) n += matrix_bytes(l, static_cast<layer_matrix>(k));
+    return n;
+  }
   constexpr std::size_t tok_offset() const noexcept { return 0; }
   constexpr std::size_t pos_offset() const noexcept { return vocab * d_model; }
   constexpr std::size_t layer_offset(std::size_t l) const noexcept {
-    return pos_offset() + context * d_model + l * layer_weights();
+    std::size_t off = pos_offset() + context * d_model;
+    for (std::size_t k = 0; k < l; ++k) off += layer_bytes(k);
+    return off;
   }
+  constexpr std::size_t matrix_offset(std::size_t l, layer_matrix k) const noexcept {
+    std::size_t off = layer_offset(l);
+    for (std::size_t j = 0; j < k; ++j) off += matrix_bytes(l, static_cast<layer_matrix>(j));
+    return off;
+  }
+  constexpr std::size_t head_bytes() const noexcept { return tinylm::matrix_bytes(head_format(), vocab, d_model); }
   constexpr std::size_t head_offset() const noexcept { return tied ? tok_offset() : layer_offset(layers); }
-  constexpr std::size_t weight_count() const noexcept { return layer_offset(layers) + (tied ? 0 : vocab * d_model); }
+  // Bytes of the weight array (a byte per int8 weight; compact rows packed).
+  constexpr std::size_t weight_count() const noexcept { return layer_offset(layers) + (tied ? 0 : head_bytes()); }
+  // Parameters (weights, whatever their format).
+  constexpr std::size_t parameter_count() const noexcept {
+    return (vocab + context) * d_model + layers * (4 * d_model * d_model + 2 * d_model * ffn) + (tied ? 0 : vocab * d_model);
+  }
   constexpr std::size_t gain_count() const noexcept { return (2 * layers + 1) * d_model; }
   constexpr std::size_t frac_count() const noexcept { return global_fracs + layers * layer_fracs; }
   constexpr int global(global_frac f) const noexcept { return fracs[f]; }
   constexpr int layer(std::size_t l, layer_frac f) const noexcept { return fracs[global_fracs + l * layer_fracs + f]; }
   // The matrices of layer l: where each starts in the weight array (the one
   // statement of the layer layout; the staged path reads by these offsets)...
-  constexpr std::size_t wq_offset(std::size_t l) const noexcept { return layer_offset(l); }
-  constexpr std::size_t wk_offset(std::size_t l) const noexcept { return wq_offset(l) + d_model * d_model; }
-  constexpr std::size_t wv_offset(std::size_t l) const noexcept { return wk_offset(l) + d_model * d_model; }
-  constexpr std::size_t wo_offset(std::size_t l) const noexcept { return wv_offset(l) + d_model * d_model; }
-  constexpr std::size_t w1_offset(std::size_t l) const noexcept { return wo_offset(l) + d_model * d_model; }
-  constexpr std::size_t w2_offset(std::size_t l) const noexcept { return w1_offset(l) + ffn * d_model; }
+  constexpr std::size_t wq_offset(std::size_t l) const noexcept { return matrix_offset(l, matrix_wq); }
+  constexpr std::size_t wk_offset(std::size_t l) const noexcept { return matrix_offset(l, matrix_wk); }
+  constexpr std::size_t wv_offset(std::size_t l) const noexcept { return matrix_offset(l, matrix_wv); }
+  constexpr std::size_t wo_offset(std::size_t l) const noexcept { return matrix_offset(l, matrix_wo); }
+  constexpr std::size_t w1_offset(std::size_t l) const noexcept { return matrix_offset(l, matrix_w1); }
+  constexpr std::size_t w2_offset(std::size_t l) const noexcept { return matrix_offset(l, matrix_w2); }
   // ...and the matrices themselves, in a resident view.
   constexpr const std::int8_t* wq(std::size_t l) const noexcept { return weights + wq_offset(l); }
   constexpr const std::int8_t* wk(std::size_t l) const noexcept { return weights + wk_offset(l); }
@@ -172,6 +215,21 @@ constexpr const char* validate_shape(const model_view& m, bool with_weights = tr
   if ((with_weights && m.weights == nullptr) || m.gains == nullptr || m.fracs == nullptr) return "missing table";
   for (std::size_t i = 0; i < m.frac_count(); ++i)
     if (m.fracs[i] < -8 || m.fracs[i] > 23) return "a fraction is outside -8..23";
+  if (m.formats != nullptr) {
+    for (std::size_t i = 0; i < m.format_count(); ++i)
+      if (!is_weight_format(m.formats[i])) return "a weight format is not 0..3 (int8, int4, int2, ternary)";
+    if (m.tied && m.head_format() != weight_format::int8) return "a tied head must be int8 (it is the token embedding)";
+  }
+  if (with_weights && m.weights != nullptr) {
+    for (std::size_t l = 0; l < m.layers; ++l)
+      for (std::size_t k = 0; k < layer_matrices; ++k) {
+        const auto mk = static_cast<layer_matrix>(k);
+        if (const char* e = validate_matrix(m.format(l, mk), m.weights + m.matrix_offset(l, mk), m.matrix_rows(mk), m.matrix_cols(mk)))
+          return e;
+      }
+    if (!m.tied)
+      if (const char* e = validate_matrix(m.head_format(), m.weights + m.head_offset(), m.vocab, m.d_model)) return e;
+  }
   if (m.replies.empty()) return nullptr;
   if (!m.chat) return "only a chat model has a reply set";
   if (const char* e = validate_replies(m.replies, m.vocab, bpe::end_token)) return e;
@@ -244,10 +302,11 @@ constexpr void norm_to_int8(const std::int16_t* x, const std::int16_t* gain, std
   for (std::size_t i = 0; i < d; ++i) a[i] = saturate_i8(requantize(h[i], 8 - frac));
 }
 
-// x += requantize(W v, shift), row by row (W: d x n).
-constexpr void add_projection(const std::int8_t* W, const std::int8_t* v, std::int16_t* x, std::size_t d,
-                              std::size_t n, int shift) noexcept {
-  for (std::size_t i = 0; i < d; ++i) x[i] = sat16_add(x[i], requantize(dot_int8(W + i * n, v, n), shift));
+// x += requantize(W v, shift), row by row (W: d x n of format f).
+constexpr void add_projection(weight_format f, const std::int8_t* W, const std::int8_t* v, std::int16_t* x,
+                              std::size_t d, std::size_t n, int shift) noexcept {
+  const std::size_t stride = row_stride(f, n);
+  for (std::size_t i = 0; i < d; ++i) x[i] = sat16_add(x[i], requantized_row(f, W + i * stride, v, n, shift));
 }
 
 }  // namespace detail
@@ -259,13 +318,25 @@ constexpr void add_projection(const std::int8_t* W, const std::int8_t* v, std::i
 //                       array, or nullptr when they cannot be had;
 //   src.block_bytes()   the most one call may ask for.
 // Each matrix is asked for in blocks of whole rows (as many as a block
-// holds), each embedding row on its own: so block_bytes() >= max(d, F) is
+// holds), each embedding row on its own: so block_bytes() >= the longest
+// row (d, or a matrix's row_stride: max(d, F) when every matrix is int8) is
 // enough. The arithmetic does not depend on the blocks (every row is its own
 // dot product), so every source gives the same bits. resident_weights is the
 // view's own array (a block is a whole matrix); staged.hpp streams them
 // through a reader into one stage buffer.
-// The smallest block_bytes() that works: one row of the widest matrix.
-constexpr std::size_t min_block_bytes(const model_view& m) noexcept { return m.d_model > m.ffn ? m.d_model : m.ffn; }
+// The smallest block_bytes() that works: the longest row (an embedding's d
+// bytes, or a matrix row's stride).
+constexpr std::size_t min_block_bytes(const model_view& m) noexcept {
+  std::size_t n = m.d_model;
+  const auto at_least = [&](std::size_t bytes) { n = bytes > n ? bytes : n; };
+  for (std::size_t l = 0; l < m.layers; ++l)
+    for (std::size_t k = 0; k < layer_matrices; ++k) {
+      const auto mk = static_cast<layer_matrix>(k);
+      at_least(row_stride(m.format(l, mk), m.matrix_cols(mk)));
+    }
+  if (!m.tied) at_least(row_stride(m.head_format(), m.d_model));
+  return n;
+}
 
 struct resident_weights {
   const std::int8_t* weights = nullptr;
@@ -275,16 +346,16 @@ struct resident_weights {
 
 namespace detail {
 
-// op(W, r0, n) for the rows r0 .. r0 + n - 1 of the rows x cols matrix at
-// `offset`, W pointing at row r0, a block at a time. False when a block
-// cannot be read (or a row is larger than a block).
+// op(W, r0, n) for the rows r0 .. r0 + n - 1 of the matrix of `rows` rows
+// of `stride` bytes at `offset`, W pointing at row r0, a block at a time.
+// False when a block cannot be read (or a row is larger than a block).
 template <class Source, class Op>
-constexpr bool for_row_blocks(Source& src, std::size_t offset, std::size_t rows, std::size_t cols, Op op) noexcept {
-  const std::size_t per_block = src.block_bytes() / cols;
+constexpr bool for_row_blocks(Source& src, std::size_t offset, std::size_t rows, std::size_t stride, Op op) noexcept {
+  const std::size_t per_block = src.block_bytes() / stride;
   if (per_block == 0) return false;
   for (std::size_t r0 = 0; r0 < rows; r0 += per_block) {
     const std::size_t n = rows - r0 < per_block ? rows - r0 : per_block;
-    const std::int8_t* W = src(offset + r0 * cols, n * cols);
+    const std::int8_t* W = src(offset + r0 * stride, n * stride);
     if (W == nullptr) return false;
     op(W, r0, n);
   }
@@ -303,7 +374,7 @@ template <class Source>
 constexpr bool step_from(const model_view& m, const buffers& b, std::uint8_t token, std::size_t p,
                          Source& src) noexcept {
   if (p >= m.context || token >= m.vocab) return true;
-  const std::size_t d = m.d_model, hd = m.head_size(), T = m.context, F = m.ffn;
+  const std::size_t d = m.d_model, hd = m.head_size(), T = m.context;
   // x = sat16(requantize(tok[t]) + requantize(pos[p])), one row at a time
   // (the token's part waits in acc)
   const std::int8_t* tok = src(m.tok_offset() + token * d, d);
@@ -319,13 +390,28 @@ constexpr bool step_from(const model_view& m, const buffers& b, std::uint8_t tok
     detail::norm_to_int8(b.x, m.gains + 2 * l * d, b.h, b.a, d, f(frac_a1));
     std::int8_t* kp = b.k_cache + (l * T + p) * d;
     std::int8_t* vp = b.v_cache + (l * T + p) * d;
-    const auto project = [&](std::size_t offset, std::int8_t* out, int shift) {
-      return detail::for_row_blocks(src, offset, d, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
-        matvec_int8_int8(W, b.a, out + r0, n, d, shift);
-      });
+    // y = clamp(requantize(W a, shift)) for matrix k of the layer (the rows
+    // of a block at a time)
+    const auto project = [&](layer_matrix k, const std::int8_t* in, std::int8_t* out, int shift, std::int32_t lo) {
+      const weight_format wf = m.format(l, k);
+      const std::size_t rows = m.matrix_rows(k), cols = m.matrix_cols(k);
+      return detail::for_row_blocks(src, m.matrix_offset(l, k), rows, row_stride(wf, cols),
+                                    [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+                                      matvec_rows(wf, W, in, out + r0, n, cols, shift, lo, 127);
+                                    });
     };
-    if (!project(m.wq_offset(l), b.q, f(frac_wq) + f(frac_a1) - f(frac_q)) || !project(m.wk_offset(l), kp, f(frac_wk) + f(frac_a1) - f(frac_k)) ||
-        !project(m.wv_offset(l), vp, f(frac_wv) + f(frac_a1) - f(frac_v)))
+    // x += requantize(W v, shift)
+    const auto add = [&](layer_matrix k, const std::int8_t* in, int shift) {
+      const weight_format wf = m.format(l, k);
+      const std::size_t rows = m.matrix_rows(k), cols = m.matrix_cols(k);
+      return detail::for_row_blocks(src, m.matrix_offset(l, k), rows, row_stride(wf, cols),
+                                    [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+                                      detail::add_projection(wf, W, in, b.x + r0, n, cols, shift);
+                                    });
+    };
+    if (!project(matrix_wq, b.a, b.q, f(frac_wq) + f(frac_a1) - f(frac_q), -128) ||
+        !project(matrix_wk, b.a, kp, f(frac_wk) + f(frac_a1) - f(frac_k), -128) ||
+        !project(matrix_wv, b.a, vp, f(frac_wv) + f(frac_a1) - f(frac_v), -128))
       return false;
     const int score_shift = f(frac_q) + f(frac_k) + att - 8;
     for (std::size_t h = 0; h < m.heads; ++h) {
@@ -347,24 +433,18 @@ constexpr bool step_from(const model_view& m, const buffers& b, std::uint8_t tok
         b.o[c0 + i] = saturate_i8(static_cast<std::int32_t>(
             rounding_shift_right64(static_cast<std::int64_t>(R) * acc[i], 32)));
     }
-    if (!detail::for_row_blocks(src, m.wo_offset(l), d, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
-          detail::add_projection(W, b.o, b.x + r0, n, d, f(frac_wo) + f(frac_v) - 8);
-        }))
-      return false;
+    if (!add(matrix_wo, b.o, f(frac_wo) + f(frac_v) - 8)) return false;
     detail::norm_to_int8(b.x, m.gains + (2 * l + 1) * d, b.h, b.a, d, f(frac_a2));
-    if (!detail::for_row_blocks(src, m.w1_offset(l), F, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
-          matvec_int8_int8(W, b.a, b.u + r0, n, d, f(frac_w1) + f(frac_a2) - f(frac_u), 0, 127);
-        }))
-      return false;
-    if (!detail::for_row_blocks(src, m.w2_offset(l), d, F, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
-          detail::add_projection(W, b.u, b.x + r0, n, F, f(frac_w2) + f(frac_u) - 8);
-        }))
-      return false;
+    if (!project(matrix_w1, b.a, b.u, f(frac_w1) + f(frac_a2) - f(frac_u), 0)) return false;  // ReLU: 0..127
+    if (!add(matrix_w2, b.u, f(frac_w2) + f(frac_u) - 8)) return false;
   }
   detail::norm_to_int8(b.x, m.gains + 2 * m.layers * d, b.h, b.a, d, m.global(frac_af));
   const int head_shift = m.global(frac_head) + m.global(frac_af) - 8;
-  return detail::for_row_blocks(src, m.head_offset(), m.vocab, d, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
-    for (std::size_t v = 0; v < n; ++v) b.logits[r0 + v] = saturate_i16(requantize(dot_int8(W + v * d, b.a, d), head_shift));
+  const weight_format hf = m.head_format();
+  const std::size_t head_stride = row_stride(hf, d);
+  return detail::for_row_blocks(src, m.head_offset(), m.vocab, head_stride, [&](const std::int8_t* W, std::size_t r0, std::size_t n) {
+    for (std::size_t v = 0; v < n; ++v)
+      b.logits[r0 + v] = saturate_i16(requantized_row(hf, W + v * head_stride, b.a, d, head_shift));
   });
 }
 
@@ -494,6 +574,7 @@ constexpr model_view view_of() noexcept {
   v.gains = M::gains;
   v.fracs = M::fracs;
   v.replies = reply_set_of<M>();
+  if constexpr (requires { M::formats[0]; }) v.formats = M::formats;
   return v;
 }
 
@@ -513,7 +594,8 @@ constexpr fixed_string<Capacity> generate(std::string_view prompt, std::uint32_t
 // A token is a fixed list of stages (embedding; per layer norm 1, QKV,
 // attention, output projection, norm 2, FFN up, FFN down; final norm and
 // head): the list that plan(), a staged runner and the 8-bit memory maps
-// share. Weight bytes are int8 (one byte each) plus 2 bytes per gain.
+// share. Weight bytes are those of the matrices' formats (one per int8
+// weight) plus 2 bytes per gain.
 enum class stage_kind : std::uint8_t { embedding, norm1, qkv, attention, out_proj, norm2, ffn_up, ffn_down, final_norm, head };
 
 struct stage {
@@ -528,10 +610,10 @@ inline constexpr std::size_t max_stages = 2 + 7 * max_layers + 1;
 struct memory_plan {
   stage stages[max_stages] = {};
   std::size_t stage_count = 0;
-  std::size_t weight_bytes = 0;       // int8 weights + 2 bytes per gain + the fractions
+  std::size_t weight_bytes = 0;       // the weight array + 2 bytes per gain + the fractions (+ the formats)
   std::size_t reply_set_bytes = 0;    // the reply set's symbols and offsets (0 without one)
   std::size_t largest_stage_bytes = 0;  // a stage buffer that reads every matrix whole (staged.hpp)
-  std::size_t min_stage_bytes = 0;    // the smallest stage buffer that works: max(d, F)
+  std::size_t min_stage_bytes = 0;    // the smallest stage buffer that works: the longest row (max(d, F) in int8)
   std::size_t kv_cache_bytes = 0;     // 2 L T d
   std::size_t activation_bytes = 0;   // the workspace without the KV cache: acc, x, h, scores, weights,
                                       // logits, gathered, a, q, o, u, the tokens, the byte table, the decoding stack
@@ -557,18 +639,19 @@ constexpr memory_plan plan(const model_view& m) noexcept {
   };
   add(stage_kind::embedding, 0, 2 * d, 0);  // one row of each embedding
   for (std::size_t l = 0; l < m.layers && l < max_layers; ++l) {
+    const auto bytes = [&](layer_matrix k) { return m.matrix_bytes(l, k); };
     add(stage_kind::norm1, l, 2 * d, d);
-    add(stage_kind::qkv, l, 3 * d * d, 3 * d * d);
+    add(stage_kind::qkv, l, bytes(matrix_wq) + bytes(matrix_wk) + bytes(matrix_wv), 3 * d * d);
     add(stage_kind::attention, l, 0, 2 * T * d);
-    add(stage_kind::out_proj, l, d * d, d * d);
+    add(stage_kind::out_proj, l, bytes(matrix_wo), d * d);
     add(stage_kind::norm2, l, 2 * d, d);
-    add(stage_kind::ffn_up, l, F * d, F * d);
-    add(stage_kind::ffn_down, l, d * F, d * F);
+    add(stage_kind::ffn_up, l, bytes(matrix_w1), F * d);
+    add(stage_kind::ffn_down, l, bytes(matrix_w2), d * F);
   }
   add(stage_kind::final_norm, 0, 2 * d, d);
-  add(stage_kind::head, 0, V * d, V * d);
+  add(stage_kind::head, 0, m.tied ? V * d : m.head_bytes(), V * d);
   p.min_stage_bytes = min_block_bytes(m);
-  p.weight_bytes = m.weight_count() + 2 * m.gain_count() + m.frac_count();
+  p.weight_bytes = m.weight_count() + 2 * m.gain_count() + m.frac_count() + (m.formats != nullptr ? m.format_count() : 0);
   p.reply_set_bytes = m.replies.empty() ? 0 : m.replies.symbol_bytes() + 2 * (m.replies.count + 1);
   p.kv_cache_bytes = 2 * m.layers * T * d;
   const std::size_t unpadded = 4 * d + 2 * d + 2 * d + 2 * T + 2 * T + 2 * V + 2 * V + d + d + d + F +

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Independent reference for a tiny transformer (tests/support/tiny_transformer.hpp).
+"""Independent reference for two tiny transformers (tests/support/tiny_transformer.hpp
+and tiny_transformer_compact.hpp).
 
 It re-implements, from the contract comments of include/tinylm/transformer.hpp,
 bpe.hpp, dot_int8.hpp, rmsnorm.hpp, softmax.hpp, exp_table.hpp, sampling.hpp
 and prng.hpp (not from the C++), the tokenizer, the integer forward pass with
 its KV cache, and greedy and sampled generation, with Python integers only.
 
-  python3 tests/golden/transformer_tiny.py --write   writes the model header
-      tests/support/tiny_transformer.hpp and the expected outputs
-      tests/golden/transformer_tiny_golden.hpp
-  python3 tests/golden/transformer_tiny.py --check   exit 1 unless both files
+  python3 tests/golden/transformer_tiny.py --write   writes the model headers
+      tests/support/tiny_transformer.hpp, tiny_transformer_compact.hpp and
+      the expected outputs tests/golden/transformer_tiny_golden.hpp,
+      transformer_compact_golden.hpp
+  python3 tests/golden/transformer_tiny.py --check   exit 1 unless the files
       are what --write writes
 
 The model: a chat model over the base bytes " ?abdehilnorstwy" (everything
@@ -18,6 +20,12 @@ MERGES), d 8, 2 heads, 2 layers, FFN 12, context 12, min_reply 4, an untied
 head; its int8 weights are drawn from a seeded Python random.Random (not the
 library's generator), with fractions chosen so that every requantization
 shift occurs: positive, zero and negative.
+
+The compact model: the same tokenizer and shapes, its matrices in the weight
+formats of include/tinylm/weight_format.hpp, every format in several roles
+(COMPACT_FORMATS), rows of random codes with random exponents 0..7, packed
+here from the contract comments of weight_format.hpp, int4.hpp,
+matvec_int2.hpp and ternary.hpp.
 """
 import decimal
 import math
@@ -75,6 +83,100 @@ def weights():
 
 W, GAINS = weights()
 FRACS = GLOBAL_FRACS + [f for layer in LAYER_FRACS for f in layer]
+FORMATS = None  # per layer Wq Wk Wv Wo W1 W2, then the head; None: all int8
+
+# ---------------------------------------------------------------- weight formats
+INT8, INT4, INT2, TERNARY = 0, 1, 2, 3
+CODES = {INT8: (-128, 127), INT4: (-8, 7), INT2: (-2, 1), TERNARY: (-1, 1)}
+COMPACT_FORMATS = [INT4, INT2, TERNARY, INT8, TERNARY, INT4,
+                   TERNARY, INT4, INT8, INT2, INT4, TERNARY,
+                   INT2]
+# the compact matrices' codes are small: their fractions are lower
+COMPACT_GLOBAL_FRACS = [6, 7, 5, 2]
+COMPACT_LAYER_FRACS = [[5, 3, 2, 1, 4, 4, 5, 7, 5, 1, 4, 3],
+                       [4, 1, 3, 8, 5, 3, 6, 3, 6, 3, 5, 1]]
+
+
+def packed_row_bytes(f, cols):
+    return {INT8: cols, INT4: (cols + 1) // 2, INT2: (cols + 3) // 4, TERNARY: (cols + 4) // 5}[f]
+
+
+def row_stride(f, cols):
+    return packed_row_bytes(f, cols) + (0 if f == INT8 else 1)
+
+
+def pack_row(f, codes, e):
+    """A row as weight_format.hpp lays it out, as int8 byte values."""
+    if f == INT8:
+        return list(codes)
+    out = [0] * packed_row_bytes(f, len(codes))
+    for j in range(len(out) * {INT4: 2, INT2: 4, TERNARY: 5}[f]):
+        q = codes[j] if j < len(codes) else 0
+        if f == INT4:
+            out[j // 2] |= (q & 15) << (4 * (j % 2))
+        elif f == INT2:
+            out[j // 4] |= (q & 3) << (2 * (j % 4))
+        else:
+            out[j // 5] += (q + 1) * 3 ** (j % 5)
+    return [e] + [b - 256 if b > 127 else b for b in out]
+
+
+def unpack_row(f, data, cols):
+    """(codes, exponent) of a row's bytes."""
+    if f == INT8:
+        return list(data[:cols]), 0
+    e = data[0] & 7
+    b = [v & 255 for v in data[1:]]
+    if f == INT4:
+        codes = [(((b[j // 2] >> (4 * (j % 2))) & 15) ^ 8) - 8 for j in range(cols)]
+    elif f == INT2:
+        codes = [(((b[j // 4] >> (2 * (j % 4))) & 3) ^ 2) - 2 for j in range(cols)]
+    else:
+        codes = [(b[j // 5] // 3 ** (j % 5)) % 3 - 1 for j in range(cols)]
+    return codes, e
+
+
+def matrix_fmt(l, k):
+    return INT8 if FORMATS is None else FORMATS[l * 6 + k]
+
+
+def head_fmt():
+    return INT8 if FORMATS is None else FORMATS[6 * L]
+
+
+def matrix_shape(k):
+    return (F if k == 4 else D), (F if k == 5 else D)
+
+
+def compact_weights():
+    rng = random.Random(SEED + 1)
+    w = [rng.randint(-128, 127) for _ in range((VOCAB + T) * D)]
+    blocks = [(matrix_fmt(l, k),) + matrix_shape(k) for l in range(L) for k in range(6)]
+    blocks.append((head_fmt(), VOCAB, D))
+    for f, rows, cols in blocks:
+        lo, hi = CODES[f]
+        for _ in range(rows):
+            codes = [rng.randint(lo, hi) for _ in range(cols)]
+            w += pack_row(f, codes, rng.randint(0, 7))
+    gains = [rng.randint(128, 400) for _ in range((2 * L + 1) * D)]
+    return w, gains
+
+
+def use(variant):
+    """Selects the model the functions below compute with."""
+    global W, GAINS, FRACS, FORMATS, GLOBAL_FRACS, LAYER_FRACS
+    if variant == "compact":
+        GLOBAL_FRACS, LAYER_FRACS = COMPACT_GLOBAL_FRACS, COMPACT_LAYER_FRACS
+        FORMATS = COMPACT_FORMATS
+        W, GAINS = compact_weights()
+    else:
+        GLOBAL_FRACS, LAYER_FRACS = INT8_GLOBAL_FRACS, INT8_LAYER_FRACS
+        FORMATS = None
+        W, GAINS = weights()
+    FRACS = GLOBAL_FRACS + [f for layer in LAYER_FRACS for f in layer]
+
+
+INT8_GLOBAL_FRACS, INT8_LAYER_FRACS = GLOBAL_FRACS, LAYER_FRACS
 
 # ---------------------------------------------------------------- arithmetic
 def rshift_round(x, s):
@@ -199,16 +301,23 @@ def decode(tokens):
     return b"".join(TOKEN_BYTES.get(t, b"") for t in tokens)
 
 
-def offsets():
-    pos = VOCAB * D
-    layer0 = pos + T * D
-    per = 4 * D * D + 2 * D * F
-    head = 0 if TIED else layer0 + L * per
-    return pos, layer0, per, head
+def matrix_offsets():
+    """Where each layer matrix (l, k) and the head start in W."""
+    off = VOCAB * D + T * D
+    at = {}
+    for l in range(L):
+        for k in range(6):
+            at[(l, k)] = off
+            rows, cols = matrix_shape(k)
+            off += rows * row_stride(matrix_fmt(l, k), cols)
+    at["head"] = 0 if TIED else off
+    return at
 
 
-def matrix(off, rows, cols):
-    return [W[off + i * cols: off + (i + 1) * cols] for i in range(rows)]
+def matrix(off, rows, cols, f=INT8):
+    """The rows of a matrix as (codes, exponent)."""
+    stride = row_stride(f, cols)
+    return [unpack_row(f, W[off + i * stride: off + (i + 1) * stride], cols) for i in range(rows)]
 
 
 def att_shift(hd):
@@ -224,22 +333,22 @@ class Model:
         self.V = [[None] * T for _ in range(L)]
 
     def step(self, token, p):
-        pos_off, layer0, per, head_off = offsets()
+        at = matrix_offsets()
+        pos_off = VOCAB * D
         g = GLOBAL_FRACS
         x = [sat16(requant(W[token * D + i], g[0] - 8) + requant(W[pos_off + p * D + i], g[1] - 8)) for i in range(D)]
         hd = D // H
         for l in range(L):
             a1, wq, wk, wv, fq, fk, fv, wo, a2, w1, fu, w2 = LAYER_FRACS[l]
-            base = layer0 + l * per
-            Wq, Wk, Wv, Wo = (matrix(base + k * D * D, D, D) for k in range(4))
-            W1 = matrix(base + 4 * D * D, F, D)
-            W2 = matrix(base + 4 * D * D + F * D, D, F)
+            Wq, Wk, Wv, Wo, W1, W2 = (matrix(at[(l, k)], *matrix_shape(k), matrix_fmt(l, k)) for k in range(6))
             h = rmsnorm(x, GAINS[2 * l * D:(2 * l + 1) * D])
             a = [sat8(requant(v, 8 - a1)) for v in h]
             dot = lambda r, v: sum(p_ * q_ for p_, q_ in zip(r, v))
-            q = [sat8(requant(dot(Wq[i], a), wq + a1 - fq)) for i in range(D)]
-            self.K[l][p] = [sat8(requant(dot(Wk[i], a), wk + a1 - fk)) for i in range(D)]
-            self.V[l][p] = [sat8(requant(dot(Wv[i], a), wv + a1 - fv)) for i in range(D)]
+            # a row's product, requantized by the shift less the row's exponent
+            rq = lambda row, v, s: requant(dot(row[0], v), s - row[1])
+            q = [sat8(rq(Wq[i], a, wq + a1 - fq)) for i in range(D)]
+            self.K[l][p] = [sat8(rq(Wk[i], a, wk + a1 - fk)) for i in range(D)]
+            self.V[l][p] = [sat8(rq(Wv[i], a, wv + a1 - fv)) for i in range(D)]
             o = [0] * D
             for hh in range(H):
                 c0 = hh * hd
@@ -250,15 +359,16 @@ class Model:
                 for i in range(hd):
                     acc = sum(w[j] * self.V[l][j][c0 + i] for j in range(p + 1))
                     o[c0 + i] = sat8(rshift_round(R * acc, 32))
-            x = [sat16(x[i] + requant(dot(Wo[i], o), wo + fv - 8)) for i in range(D)]
+            x = [sat16(x[i] + rq(Wo[i], o, wo + fv - 8)) for i in range(D)]
             h = rmsnorm(x, GAINS[(2 * l + 1) * D:(2 * l + 2) * D])
             a = [sat8(requant(v, 8 - a2)) for v in h]
-            u = [sat(requant(dot(W1[i], a), w1 + a2 - fu), 0, 127) for i in range(F)]
-            x = [sat16(x[i] + requant(dot(W2[i], u), w2 + fu - 8)) for i in range(D)]
+            u = [sat(rq(W1[i], a, w1 + a2 - fu), 0, 127) for i in range(F)]
+            x = [sat16(x[i] + rq(W2[i], u, w2 + fu - 8)) for i in range(D)]
         h = rmsnorm(x, GAINS[2 * L * D:(2 * L + 1) * D])
         a = [sat8(requant(v, 8 - g[2])) for v in h]
-        Wh = matrix(head_off, VOCAB, D)
-        return [sat16(requant(sum(p_ * q_ for p_, q_ in zip(Wh[v], a)), g[3] + g[2] - 8)) for v in range(VOCAB)]
+        Wh = matrix(at["head"], VOCAB, D, head_fmt())
+        return [sat16(requant(sum(p_ * q_ for p_, q_ in zip(Wh[v][0], a)), g[3] + g[2] - 8 - Wh[v][1]))
+                for v in range(VOCAB)]
 
 
 def start_tokens(prompt):
@@ -299,12 +409,18 @@ def c_bytes(data):
     return ", ".join(str(b) for b in data)
 
 
-def header_text():
+def header_text(name):
+    if FORMATS is None:
+        about = ["// A tiny chat transformer (d 8, 2 heads, 2 layers, FFN 12, context 12) with",
+                 "// seeded random int8 weights: the test model of tests/static/transformer.cpp and",
+                 "// tests/runtime/transformer.cpp, checked against the script's own integer model."]
+    else:
+        about = ["// The tiny chat transformer's shapes with its matrices in every weight format",
+                 "// (tinylm/weight_format.hpp) and seeded random codes and row exponents: the test",
+                 "// model of tests/static/weight_formats.cpp and tests/runtime/weight_formats.cpp."]
     lines = [
         "// Generated by tests/golden/transformer_tiny.py --write; do not edit.",
-        "// A tiny chat transformer (d 8, 2 heads, 2 layers, FFN 12, context 12) with",
-        "// seeded random int8 weights: the test model of tests/static/transformer.cpp and",
-        "// tests/runtime/transformer.cpp, checked against the script's own integer model.",
+    ] + about + [
         "#pragma once",
         "",
         "#include <cstddef>",
@@ -312,7 +428,7 @@ def header_text():
         "",
         "namespace tinylm_test {",
         "",
-        "struct tiny_transformer {",
+        f"struct {name} {{",
         f"  static constexpr std::size_t vocab = {VOCAB}, d_model = {D}, heads = {H}, layers = {L}, ffn = {F};",
         f"  static constexpr std::size_t context = {T}, min_reply = {MIN_REPLY};",
         f"  static constexpr bool tied = {'true' if TIED else 'false'}, chat = {'true' if CHAT else 'false'};",
@@ -323,6 +439,10 @@ def header_text():
         f"  static constexpr std::size_t merge_count = {len(MERGES)};",
         f"  static constexpr std::int8_t fracs[] = {{{', '.join(map(str, FRACS))}}};",
         f"  static constexpr std::int16_t gains[] = {{{', '.join(map(str, GAINS))}}};",
+    ]
+    if FORMATS is not None:
+        lines.append(f"  static constexpr std::uint8_t formats[] = {{{', '.join(map(str, FORMATS))}}};")
+    lines += [
         "  static constexpr std::int8_t weights[] = {",
     ]
     for i in range(0, len(W), 24):
@@ -335,17 +455,17 @@ def cstr(data):
     return '"' + "".join(f"\\{b:03o}" if (b < 32 or b > 126 or b in (34, 92, 63)) else chr(b) for b in data) + '"'
 
 
-def golden_text():
+def golden_text(name):
     lines = [
         "// Generated by tests/golden/transformer_tiny.py --write; do not edit.",
-        "// Expected outputs of tests/support/tiny_transformer.hpp, computed by the script's",
+        f"// Expected outputs of tests/support/{name}.hpp, computed by the script's",
         "// own integer model (not by the C++).",
         "#pragma once",
         "",
         "#include <cstddef>",
         "#include <cstdint>",
         "",
-        "namespace tinylm_test::tiny_transformer_golden {",
+        f"namespace tinylm_test::{name}_golden {{",
         "",
         "struct prompt_case {",
         "  const char* prompt;",
@@ -373,13 +493,17 @@ def golden_text():
     for p, seed, inv, k in SAMPLED:
         rep = generate(p, seed, 128, inv, k)
         lines.append(f"    {{{cstr(p)}, {seed}, {inv}, {k}, {cstr(rep)}, {len(rep)}}},")
-    lines += ["};", "", "}  // namespace tinylm_test::tiny_transformer_golden", ""]
+    lines += ["};", "", f"}}  // namespace tinylm_test::{name}_golden", ""]
     return "\n".join(lines)
 
 
 def main():
-    files = {os.path.join(ROOT, "tests", "support", "tiny_transformer.hpp"): header_text(),
-             os.path.join(HERE, "transformer_tiny_golden.hpp"): golden_text()}
+    files = {}
+    for variant, name, golden in (("int8", "tiny_transformer", "transformer_tiny_golden.hpp"),
+                                  ("compact", "tiny_transformer_compact", "transformer_compact_golden.hpp")):
+        use(variant)
+        files[os.path.join(ROOT, "tests", "support", name + ".hpp")] = header_text(name)
+        files[os.path.join(HERE, golden)] = golden_text(name)
     if "--write" in sys.argv[1:]:
         for path, text in files.items():
             with open(path, "w", encoding="ascii") as f:

@@ -24,6 +24,7 @@ namespace {
 
 struct train_transformer_args {
   std::string corpus, heldout, output, name, ns = "tinylm::zoo", form = "auto", budget;
+  std::string format = "int8", head_format = "int8";
   std::vector<std::string> validation;
   transformer_options opts;
   std::size_t vocab = 128;
@@ -61,6 +62,12 @@ std::string validation_flags(const std::vector<std::string>& files) {
   return out;
 }
 
+tinylm::weight_format parse_format(const std::string& name) {
+  for (unsigned f = 0; f < tinylm::weight_format_count; ++f)
+    if (name == tinylm::format_name(static_cast<tinylm::weight_format>(f))) return static_cast<tinylm::weight_format>(f);
+  throw error(fmt::format("unknown weight format '{}' (int8, int4, int2, ternary)", name));
+}
+
 // A chat corpus: every line has " | ".
 bool is_chat_corpus(const std::string& path) {
   for (const std::string& line : read_lines(path, "corpus"))
@@ -78,6 +85,10 @@ void train_transformer_args::run() {
   if (opts.threads == 0) opts.threads = std::max(1u, std::thread::hardware_concurrency());
   transformer_shape& s = opts.shape;
   if (!chat) s.min_reply = 0;
+  const tinylm::weight_format matrices = parse_format(format), head = parse_format(head_format);
+  if (s.tied && head != tinylm::weight_format::int8)
+    throw error("--head-format: a tied head is the token embedding, which is int8");
+  s.formats = uniform_formats(s, matrices, head);
   if (!budget.empty()) {
     const std::size_t limit = parse_bytes(budget);
     std::size_t best_bytes = 0;
@@ -85,13 +96,18 @@ void train_transformer_args::run() {
     for (const candidate& c : candidates) {
       transformer_shape t = s;
       t.d_model = c.d, t.heads = c.heads, t.layers = c.layers, t.ffn = c.ffn;
+      t.formats = uniform_formats(t, matrices, head);
       const std::size_t b = bytes_of(t, vocab);
       if (b <= limit && b > best_bytes) s = t, best_bytes = b, found = true;
     }
     if (!found)
       throw error(fmt::format("--budget {}: the smallest transformer (d_model 8, 1 layer, vocabulary {}, context {}) "
                               "needs {} bytes",
-                              budget, vocab, s.context, bytes_of({8, 2, 1, 16, s.context, s.min_reply, s.tied, chat}, vocab)));
+                              budget, vocab, s.context, [&] {
+                                transformer_shape t{8, 2, 1, 16, s.context, s.min_reply, s.tied, chat, {}};
+                                t.formats = uniform_formats(t, matrices, head);
+                                return bytes_of(t, vocab);
+                              }()));
   }
   if (s.heads == 0 || s.d_model % s.heads != 0)
     throw error(fmt::format("--heads {} must divide --d-model {}", s.heads, s.d_model));
@@ -142,12 +158,13 @@ void train_transformer_args::run() {
   const std::string command = fmt::format(
       "tinylm-gen train transformer --corpus {}{}{} --form {} --seed {} --epochs {} --batch {} --lr {} --lr-floor {} "
       "--warmup {} --weight-decay {} --qat-start {} --typo {}{} --val-every {} --vocab {} --d-model {} --heads {} --layers {} "
-      "--ffn {} --context {} --min-reply {}{}{} -o {} --name {} --namespace {}",
+      "--ffn {} --context {} --min-reply {}{}{}{} -o {} --name {} --namespace {}",
       base_name(corpus), heldout.empty() ? "" : " --heldout " + base_name(heldout), validation_flags(validation),
       chat ? "chat" : "text", opts.seed,
       opts.epochs, opts.batch, opts.learning_rate, opts.lr_floor, opts.warmup, opts.weight_decay, opts.qat_start, opts.typo,
       opts.word_noise > 0 ? fmt::format(" --word-noise {}", opts.word_noise) : std::string(),
       opts.val_every, vocab, s.d_model, s.heads, s.layers, s.ffn, s.context, s.min_reply, s.tied ? " --tied" : "",
+      (format == "int8" ? std::string() : " --format " + format) + (head_format == "int8" ? std::string() : " --head-format " + head_format),
       free_replies && chat ? " --free-replies" : "", base_name(output), name, ns);
   m.metadata["corpus"] = base_name(corpus);
   m.metadata["train_lines"] = std::to_string(r.train_lines);
@@ -206,6 +223,15 @@ command add_train_transformer_command(CLI::App& train) {
       ->default_val(6)
       ->check(CLI::Range(0, 255));
   t->add_flag("--tied", s.tied, "The output head is the token embedding");
+  t->add_option("--format", c->format,
+                "Weight format of every layer matrix (Wq, Wk, Wv, Wo, W1, W2): int8, int4 (two per byte), int2 "
+                "({-2,-1,0,1}, four per byte) or ternary (five per byte); compact rows carry a power-of-two exponent "
+                "(tinylm/weight_format.hpp). The embeddings stay int8")
+      ->default_val("int8")
+      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
+  t->add_option("--head-format", c->head_format, "Weight format of an untied output head (as --format)")
+      ->default_val("int8")
+      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
   t->add_option("--seed", o.seed, "Seed of initialisation and shuffling, and the model's default seed")->default_val(1);
   t->add_option("--epochs", o.epochs, "Training epochs")->default_val(40)->check(CLI::Range(1, 100000));
   t->add_option("--batch", o.batch, "Sequences per step")->default_val(16)->check(CLI::Range(1, 4096));
@@ -217,7 +243,7 @@ command add_train_transformer_command(CLI::App& train) {
       ->default_val(0.03)
       ->check(CLI::Range(0.0, 1.0));
   t->add_option("--weight-decay", o.weight_decay, "AdamW weight decay (not on the gains)")->default_val(0.01);
-  t->add_option("--qat-start", o.qat_start, "Fraction of the steps before the int8 forward starts")
+  t->add_option("--qat-start", o.qat_start, "Fraction of the steps before the quantised forward starts")
       ->default_val(0.25)
       ->check(CLI::Range(0.0, 1.0));
   t->add_option("--typo", o.typo,

@@ -17,6 +17,7 @@ safetensors_writer transformer_writer(const transformer_tables& m) {
   w.add_u8("weights", reinterpret_cast<const std::uint8_t*>(m.weights.data()), m.weights.size(), "I8");
   w.add_i16("gains", m.gains);
   w.add_u8("fracs", reinterpret_cast<const std::uint8_t*>(m.fracs.data()), m.fracs.size(), "I8");
+  if (!m.shape.formats.empty()) w.add_u8("formats", m.shape.formats.data(), m.shape.formats.size());
   add_reply_set(w, m.replies);
   for (const auto& [k, v] : m.metadata) w.set_metadata(k, v);
   const transformer_shape& s = m.shape;
@@ -62,6 +63,13 @@ transformer_tables read_transformer_file(const std::string& path) {
   if (m.tokenizer.merges.size() % 2 != 0) throw file.corrupt("merges must hold pairs of tokens");
   if (m.tokenizer.base_bytes.empty() || m.tokenizer.vocab_size() > tinylm::bpe::max_vocab)
     throw file.corrupt("the vocabulary must have 3..256 tokens");
+  // (optional: a file without it is all int8, as every file before the
+  // compact formats)
+  if (file.has_tensor("formats")) {
+    s.formats = file.tensor("formats", "U8", s.layers * tf::layer_matrices + 1);
+    for (std::uint8_t f : s.formats)
+      if (!tinylm::is_weight_format(f)) throw file.corrupt("a weight format is not 0..3 (int8, int4, int2, ternary)");
+  }
   const std::size_t weights = transformer_weight_count(s, m.tokenizer.vocab_size());
   for (std::uint8_t b : file.tensor("weights", "I8", weights)) m.weights.push_back(static_cast<std::int8_t>(b));
   const std::vector<std::uint8_t> g = file.tensor("gains", "I16", (2 * s.layers + 1) * s.d_model);

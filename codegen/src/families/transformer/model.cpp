@@ -13,7 +13,17 @@ tinylm::transformer::model_view shape_view(const transformer_shape& s, std::size
   v.min_reply = s.min_reply;
   v.tied = s.tied;
   v.chat = s.chat;
+  v.formats = s.formats.empty() ? nullptr : s.formats.data();
   return v;
+}
+
+std::vector<std::uint8_t> uniform_formats(const transformer_shape& s, tinylm::weight_format matrices,
+                                          tinylm::weight_format head) {
+  if (s.tied) head = tinylm::weight_format::int8;
+  if (matrices == tinylm::weight_format::int8 && head == tinylm::weight_format::int8) return {};
+  std::vector<std::uint8_t> f(s.layers * tinylm::transformer::layer_matrices, static_cast<std::uint8_t>(matrices));
+  f.push_back(static_cast<std::uint8_t>(head));
+  return f;
 }
 
 transformer_tables copy_of(const tinylm::transformer::model_view& v, std::uint32_t default_seed) {
@@ -22,7 +32,8 @@ transformer_tables copy_of(const tinylm::transformer::model_view& v, std::uint32
   t.tokenizer.normalise.assign(tok.normalise, tok.normalise + 256);
   t.tokenizer.base_bytes.assign(tok.base_bytes, tok.base_bytes + tok.base_count);
   t.tokenizer.merges.assign(tok.merges, tok.merges + 2 * tok.merge_count);
-  t.shape = {v.d_model, v.heads, v.layers, v.ffn, v.context, v.min_reply, v.tied, v.chat};
+  t.shape = {v.d_model, v.heads, v.layers, v.ffn, v.context, v.min_reply, v.tied, v.chat, {}};
+  if (v.formats != nullptr) t.shape.formats.assign(v.formats, v.formats + v.format_count());
   t.weights.assign(v.weights, v.weights + v.weight_count());
   t.gains.assign(v.gains, v.gains + v.gain_count());
   t.fracs.assign(v.fracs, v.fracs + v.frac_count());

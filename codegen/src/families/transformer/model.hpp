@@ -20,7 +20,15 @@ struct transformer_shape {
   std::size_t d_model = 32, heads = 4, layers = 2, ffn = 64, context = 20, min_reply = 6;
   bool tied = false;
   bool chat = true;
+  // The matrices' weight formats (model_view::formats: per layer Wq, Wk, Wv,
+  // Wo, W1, W2, then the head; tinylm::weight_format codes); empty: all int8.
+  std::vector<std::uint8_t> formats;
 };
+
+// Formats for every matrix of a shape: `matrices` for the layers' matrices,
+// `head` for an untied head (a tied head stays int8). All int8: empty.
+std::vector<std::uint8_t> uniform_formats(const transformer_shape& s, tinylm::weight_format matrices,
+                                          tinylm::weight_format head);
 
 struct transformer_tables {
   bpe_tables tokenizer;

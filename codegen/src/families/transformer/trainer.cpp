@@ -52,6 +52,28 @@ std::size_t float_transformer::size(std::size_t t) const {
   return t == 2 + shape.layers * tensors_per_layer ? d : vocab * d;
 }
 
+std::size_t float_transformer::rows(std::size_t t) const {
+  if (t < 2 || t >= 2 + shape.layers * tensors_per_layer) return t == 0 || t == 2 + shape.layers * tensors_per_layer + 1 ? vocab : (t == 1 ? shape.context : 1);
+  const std::size_t k = (t - 2) % tensors_per_layer;
+  return k == t_w1 ? shape.ffn : (k == t_g1 || k == t_g2 ? 1 : shape.d_model);
+}
+
+tinylm::weight_format float_transformer::format(std::size_t t) const {
+  const tf::model_view v = shape_view(shape, vocab);
+  if (t == 2 + shape.layers * tensors_per_layer + 1) return v.head_format();
+  if (t < 2 || t >= 2 + shape.layers * tensors_per_layer) return tinylm::weight_format::int8;
+  const std::size_t l = (t - 2) / tensors_per_layer;
+  switch ((t - 2) % tensors_per_layer) {
+    case t_wq: return v.format(l, tf::matrix_wq);
+    case t_wk: return v.format(l, tf::matrix_wk);
+    case t_wv: return v.format(l, tf::matrix_wv);
+    case t_wo: return v.format(l, tf::matrix_wo);
+    case t_w1: return v.format(l, tf::matrix_w1);
+    case t_w2: return v.format(l, tf::matrix_w2);
+    default: return tinylm::weight_format::int8;
+  }
+}
+
 std::size_t float_transformer::offset(std::size_t t) const {
   std::size_t off = 0;
   for (std::size_t k = 0; k < t; ++k) off += size(k);
@@ -104,6 +126,52 @@ inline float fq(float x, int f, float lo, float hi, bool& inside) {
 }
 inline float fq_res(float x) { return std::floor(x * 256.0f + 0.5f) / 256.0f; }
 
+// A compact format's code of w on the grid 2^k (round half up, clamped to
+// the format's codes): the one rounding of the QAT forward and the export.
+inline int compact_code(float w, int k, tinylm::weight_format f) {
+  const float v = std::floor(w * std::ldexp(1.0f, -k) + 0.5f);
+  return static_cast<int>(std::clamp(v, static_cast<float>(tinylm::code_min(f)), static_cast<float>(tinylm::code_max(f))));
+}
+
+// The step 2^k of a row of a compact format with the smallest squared
+// error (ties: the larger step), from the step that reaches its largest
+// weight with the largest code down to 2^-6 of it.
+int best_row_step(const float* w, std::size_t n, tinylm::weight_format f) {
+  double m = 0;
+  for (std::size_t i = 0; i < n; ++i) m = std::max(m, static_cast<double>(std::fabs(w[i])));
+  if (m == 0) return -30;
+  const int top = static_cast<int>(std::ceil(std::log2(m / static_cast<double>(tinylm::code_max(f)))));
+  int best = top;
+  double best_err = -1;
+  for (int k = top; k >= top - 6; --k) {
+    double err = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double e = static_cast<double>(w[i]) - std::ldexp(static_cast<double>(compact_code(w[i], k, f)), k);
+      err += e * e;
+    }
+    if (best_err < 0 || err < best_err) best = k, best_err = err;
+  }
+  return best;
+}
+
+// A compact tensor's fraction f and row exponents e_i (0..7) from the rows'
+// best steps 2^k_i: the largest step is 2^(7 - f); e_i = k_i + f, clamped
+// (rows more than 2^7 smaller than the largest share the smallest step).
+void compact_scales(const float* p, std::size_t rows, std::size_t cols, tinylm::weight_format f, int& frac,
+                    std::vector<int>& row_exp) {
+  std::vector<int> k(rows);
+  int kmax = -30;
+  for (std::size_t r = 0; r < rows; ++r) kmax = std::max(kmax, k[r] = best_row_step(p + r * cols, cols, f));
+  frac = std::clamp(tinylm::max_row_exponent - kmax, -8, 23);
+  row_exp.resize(rows);
+  for (std::size_t r = 0; r < rows; ++r) row_exp[r] = std::clamp(k[r] + frac, 0, tinylm::max_row_exponent);
+}
+
+// The step 2^k of row r of compact tensor t: 2^(e_r - frac).
+int row_step(const float_transformer& net, std::size_t t, std::size_t r) {
+  return net.row_exp[t][r] - net.weight_frac[t];
+}
+
 }  // namespace
 
 float_transformer init_transformer(const transformer_shape& shape, std::size_t vocab, std::uint32_t seed) {
@@ -126,6 +194,7 @@ float_transformer init_transformer(const transformer_shape& shape, std::size_t v
     for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<float>(rng.normal() * std_dev);
   }
   net.weight_frac.assign(net.tensor_count(), 0);
+  net.row_exp.assign(net.tensor_count(), {});
   net.act_max.assign(1 + shape.layers * acts_per_layer, 0.0f);
   net.act_frac.assign(net.act_max.size(), 0);
   return net;
@@ -135,6 +204,10 @@ void update_fractions(float_transformer& net) {
   for (std::size_t t = 0; t < net.tensor_count(); ++t) {
     if (net.is_gain(t)) continue;
     const float* p = net.params.data() + net.offset(t);
+    if (tinylm::has_row_exponent(net.format(t))) {
+      compact_scales(p, net.rows(t), net.cols(t), net.format(t), net.weight_frac[t], net.row_exp[t]);
+      continue;
+    }
     double m = 0;
     for (std::size_t i = 0; i < net.size(t); ++i) m = std::max(m, static_cast<double>(std::fabs(p[i])));
     net.weight_frac[t] = frac_for(m);
@@ -148,6 +221,15 @@ std::vector<float> forward_weights(const float_transformer& net) {
   if (!net.quantise) return w;
   for (std::size_t t = 0; t < net.tensor_count(); ++t) {
     float* p = w.data() + net.offset(t);
+    const tinylm::weight_format f = net.format(t);
+    if (tinylm::has_row_exponent(f) && net.row_exp[t].size() == net.rows(t)) {
+      const std::size_t cols = net.cols(t);
+      for (std::size_t i = 0; i < net.size(t); ++i) {
+        const int k = row_step(net, t, i / cols);
+        p[i] = std::ldexp(static_cast<float>(compact_code(p[i], k, f)), k);
+      }
+      continue;
+    }
     bool inside = true;
     for (std::size_t i = 0; i < net.size(t); ++i)
       p[i] = net.is_gain(t) ? fq_res(p[i]) : fq(p[i], net.weight_frac[t], -128.0f, 127.0f, inside);
@@ -448,6 +530,17 @@ transformer_tables export_transformer(const float_transformer& net, const bpe_ta
   update_fractions(q);
   for (std::size_t t = 0; t < q.tensor_count(); ++t) {
     const float* p = q.params.data() + q.offset(t);
+    const tinylm::weight_format f = q.format(t);
+    if (tinylm::has_row_exponent(f)) {
+      const std::size_t rows = q.rows(t), cols = q.cols(t);
+      std::vector<std::int8_t> codes(cols), row(tinylm::row_stride(f, cols));
+      for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t c = 0; c < cols; ++c) codes[c] = static_cast<std::int8_t>(compact_code(p[r * cols + c], row_step(q, t, r), f));
+        tinylm::pack_row(f, codes.data(), cols, q.row_exp[t][r], row.data());
+        m.weights.insert(m.weights.end(), row.begin(), row.end());
+      }
+      continue;
+    }
     for (std::size_t i = 0; i < q.size(t); ++i) {
       if (q.is_gain(t)) {
         m.gains.push_back(static_cast<std::int16_t>(std::clamp(std::floor(p[i] * 256.0f + 0.5f), -32768.0f, 32767.0f)));

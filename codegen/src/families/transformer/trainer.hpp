@@ -5,7 +5,10 @@
 // epsilon, ReLU, the attention scale 2^-attention_shift(hd) (1/4 for a head
 // of 8, not 1/sqrt(8)), the same causal softmax. Quantisation-aware
 // (after warmup_fraction of the steps): every weight tensor is rounded to
-// its int8 grid (a power-of-two fraction chosen from its largest value),
+// its format's grid: int8 with a power-of-two fraction chosen from its
+// largest value; a compact format (int4, int2, ternary: shape.formats) with
+// a power-of-two step per row, the one of the smallest squared error, as the
+// tensor fraction and a row exponent 0..7 (tinylm/weight_format.hpp);
 // every matmul input and the q, k, v, attention and FFN outputs to theirs
 // (fractions from running maxima; values beyond the int8 range clip), the
 // gains and every addition to the residual stream to Q8.8; the backward pass
@@ -75,6 +78,7 @@ struct float_transformer {
   std::vector<float> params;  // every tensor, in the model_view layout order (see offsets)
   bool quantise = false;
   std::vector<int> weight_frac;   // per weight tensor (see tensor_count)
+  std::vector<std::vector<int>> row_exp;  // per tensor: a compact format's row exponents (0..7), else empty
   std::vector<float> act_max;     // running maxima of the quantised activations (fraction order)
   std::vector<std::int8_t> act_frac;
 
@@ -83,6 +87,11 @@ struct float_transformer {
   std::size_t offset(std::size_t t) const;
   std::size_t size(std::size_t t) const;
   bool is_gain(std::size_t t) const;
+  // A weight tensor's rows (outputs) and columns (size = rows * cols), and
+  // its format (shape.formats for the matrices; the embeddings int8).
+  std::size_t rows(std::size_t t) const;
+  std::size_t cols(std::size_t t) const { return size(t) / rows(t); }
+  tinylm::weight_format format(std::size_t t) const;
 };
 
 // Initialised with seeded random weights (gains 1).
@@ -97,8 +106,8 @@ float_transformer init_transformer(const transformer_shape& shape, std::size_t v
 double transformer_loss(float_transformer& net, const token_sequence& seq, float* grad, bool track_activations,
                         std::vector<float>* last_logits = nullptr, const float* weights = nullptr);
 
-// The weights the forward pass uses: the parameters, rounded to their int8
-// grids (gains to Q8.8) when quantising.
+// The weights the forward pass uses: the parameters, rounded to their
+// formats' grids (gains to Q8.8) when quantising.
 std::vector<float> forward_weights(const float_transformer& net);
 
 // The integer model of the network (fractions from its current state).

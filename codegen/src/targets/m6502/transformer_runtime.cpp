@@ -246,6 +246,12 @@ transformer_6502 emit_transformer_6502(const transformer_tables& model, bool gen
   if (const char* e = tf::validate_shape(m)) throw error(fmt::format("the model is invalid: {}", e));
   const std::size_t d = m.d_model, H = m.heads, hd = m.head_size(), L = m.layers, F = m.ffn, T = m.context,
                     V = m.vocab;
+  if (m.formats != nullptr)
+    for (std::size_t i = 0; i < m.format_count(); ++i)
+      if (m.formats[i] != static_cast<std::uint8_t>(tinylm::weight_format::int8))
+        throw error(fmt::format("the 6502 transformer runtime runs int8 matrices only (this model has {} weights; the "
+                                "compact formats' 6502 kernels are not in this runtime yet)",
+                                tinylm::format_name(static_cast<tinylm::weight_format>(m.formats[i]))));
   const int log2d = log2_exact(d);
   if (log2d < 0) throw error(fmt::format("the 6502 runtime needs d_model a power of two (this model has {})", d));
   for (const auto& [what, n] : {std::pair{"d_model", d}, {"ffn", F}, {"the vocabulary", V}, {"the context", T}})
