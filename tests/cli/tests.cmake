@@ -312,6 +312,26 @@ add_test(NAME cli.generate.agrees_with_compile_time
 set_tests_properties(cli.generate.agrees_with_compile_time PROPERTIES
   FIXTURES_REQUIRED tinylm_cli_model LABELS cli TIMEOUT 60)
 
+# Compact weight formats through the file and the header: the compiler's
+# replies are the model file's (g++ only: its constexpr limit flag).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  foreach(case "ternary|int4" "int2|int2" "int4|ternary")
+    string(REPLACE "|" ";" parts "${case}")
+    list(GET parts 0 fmt)
+    list(GET parts 1 head)
+    add_test(NAME cli.transformer.compact_header_${fmt}
+      COMMAND ${CMAKE_COMMAND} "-DGEN=$<TARGET_FILE:tinylm-gen>" "-DCXX=${CMAKE_CXX_COMPILER}"
+              "-DINCLUDE=${PROJECT_SOURCE_DIR}/include" "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/compact_header_${fmt}"
+              -DFORMAT=${fmt} -DHEAD_FORMAT=${head} -P "${CMAKE_CURRENT_LIST_DIR}/compact_header.cmake")
+    set_tests_properties(cli.transformer.compact_header_${fmt} PROPERTIES LABELS cli TIMEOUT 300)
+  endforeach()
+endif()
+tinylm_cli_test(transformer.train_unknown_format SETUP corpus=corpus.txt
+  ARGS train transformer --corpus corpus.txt --format int3 -o m EXIT nonzero NO_NEW_FILES STDERR "--format")
+tinylm_cli_test(transformer.train_tied_compact_head SETUP corpus=corpus.txt
+  ARGS train transformer --corpus corpus.txt --tied --head-format int4 -o m EXIT 1 NO_NEW_FILES
+  STDERR "a tied head is the token embedding")
+
 # The compiled-in model (tinylm-chat) and the model file give the same text.
 if(TARGET tinylm-chat)
   add_test(NAME cli.chat.agrees_with_model_file
