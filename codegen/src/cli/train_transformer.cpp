@@ -62,10 +62,22 @@ std::string validation_flags(const std::vector<std::string>& files) {
   return out;
 }
 
-tinylm::weight_format parse_format(const std::string& name) {
+// Every format's name, in code order (tinylm/weight_format.hpp).
+std::vector<std::string> format_names() {
+  std::vector<std::string> names;
   for (unsigned f = 0; f < tinylm::weight_format_count; ++f)
-    if (name == tinylm::format_name(static_cast<tinylm::weight_format>(f))) return static_cast<tinylm::weight_format>(f);
-  throw error(fmt::format("unknown weight format '{}' (int8, int4, int2, ternary)", name));
+    names.emplace_back(tinylm::format_name(static_cast<tinylm::weight_format>(f)));
+  return names;
+}
+
+tinylm::weight_format parse_format(const std::string& name) {
+  const std::vector<std::string> names = format_names();
+  std::string known;
+  for (std::size_t f = 0; f < names.size(); ++f) {
+    if (name == names[f]) return static_cast<tinylm::weight_format>(f);
+    known += (f == 0 ? "" : ", ") + names[f];
+  }
+  throw error(fmt::format("unknown weight format '{}' ({})", name, known));
 }
 
 // A chat corpus: every line has " | ".
@@ -228,10 +240,10 @@ command add_train_transformer_command(CLI::App& train) {
                 "({-2,-1,0,1}, four per byte) or ternary (five per byte); compact rows carry a power-of-two exponent "
                 "(tinylm/weight_format.hpp). The embeddings stay int8")
       ->default_val("int8")
-      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
+      ->check(CLI::IsMember(format_names()));
   t->add_option("--head-format", c->head_format, "Weight format of an untied output head (as --format)")
       ->default_val("int8")
-      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
+      ->check(CLI::IsMember(format_names()));
   t->add_option("--seed", o.seed, "Seed of initialisation and shuffling, and the model's default seed")->default_val(1);
   t->add_option("--epochs", o.epochs, "Training epochs")->default_val(40)->check(CLI::Range(1, 100000));
   t->add_option("--batch", o.batch, "Sequences per step")->default_val(16)->check(CLI::Range(1, 4096));
